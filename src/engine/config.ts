@@ -1,0 +1,193 @@
+/**
+ * The configuration parameters the simulator models, with redis.conf names,
+ * defaults of redis-server 7.0 (`config.c`) and value syntax. Scenario
+ * `config` lines, `CONFIG GET` and `CONFIG SET` all go through this table.
+ */
+
+export type ConfigKind =
+  | { readonly kind: "bool" }
+  | { readonly kind: "int"; readonly min: number; readonly max: number }
+  | { readonly kind: "memory"; readonly min: number; readonly max: number }
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | { readonly kind: "string" };
+
+export interface ConfigSpec {
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly type: ConfigKind;
+  /** Default, in the canonical form CONFIG GET prints. */
+  readonly defaultValue: string;
+  /** Only meaningful to Sentinel processes; rejected by a server's CONFIG SET. */
+  readonly sentinelOnly?: boolean;
+}
+
+const INT_MAX = 2147483647;
+const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+const bool = { kind: "bool" } as const;
+const int = (min: number, max: number) => ({ kind: "int", min, max }) as const;
+const memory = (min: number, max: number) => ({ kind: "memory", min, max }) as const;
+
+export const CONFIG_SPECS: readonly ConfigSpec[] = [
+  { name: "repl-backlog-size", aliases: [], type: memory(1, LLONG_MAX), defaultValue: "1048576" },
+  { name: "repl-backlog-ttl", aliases: [], type: int(0, INT_MAX), defaultValue: "3600" },
+  {
+    name: "repl-ping-replica-period",
+    aliases: ["repl-ping-slave-period"],
+    type: int(1, INT_MAX),
+    defaultValue: "10",
+  },
+  { name: "repl-timeout", aliases: [], type: int(1, INT_MAX), defaultValue: "60" },
+  { name: "repl-diskless-sync", aliases: [], type: bool, defaultValue: "yes" },
+  { name: "repl-diskless-sync-delay", aliases: [], type: int(0, INT_MAX), defaultValue: "5" },
+  {
+    name: "repl-diskless-sync-max-replicas",
+    aliases: [],
+    type: int(0, INT_MAX),
+    defaultValue: "0",
+  },
+  {
+    name: "repl-diskless-load",
+    aliases: [],
+    type: { kind: "enum", values: ["disabled", "on-empty-db", "swapdb"] },
+    defaultValue: "disabled",
+  },
+  { name: "repl-disable-tcp-nodelay", aliases: [], type: bool, defaultValue: "no" },
+  { name: "replica-read-only", aliases: ["slave-read-only"], type: bool, defaultValue: "yes" },
+  {
+    name: "replica-serve-stale-data",
+    aliases: ["slave-serve-stale-data"],
+    type: bool,
+    defaultValue: "yes",
+  },
+  { name: "replica-priority", aliases: ["slave-priority"], type: int(0, INT_MAX), defaultValue: "100" },
+  { name: "replica-announced", aliases: [], type: bool, defaultValue: "yes" },
+  { name: "replica-lazy-flush", aliases: ["slave-lazy-flush"], type: bool, defaultValue: "no" },
+  {
+    name: "min-replicas-to-write",
+    aliases: ["min-slaves-to-write"],
+    type: int(0, INT_MAX),
+    defaultValue: "0",
+  },
+  {
+    name: "min-replicas-max-lag",
+    aliases: ["min-slaves-max-lag"],
+    type: int(0, INT_MAX),
+    defaultValue: "10",
+  },
+  { name: "lazyfree-lazy-expire", aliases: [], type: bool, defaultValue: "no" },
+  { name: "lazyfree-lazy-server-del", aliases: [], type: bool, defaultValue: "no" },
+  { name: "lazyfree-lazy-user-del", aliases: [], type: bool, defaultValue: "no" },
+  { name: "hz", aliases: [], type: int(0, INT_MAX), defaultValue: "10" },
+  { name: "shutdown-timeout", aliases: [], type: int(0, INT_MAX), defaultValue: "10" },
+  { name: "appendonly", aliases: [], type: bool, defaultValue: "no" },
+  { name: "save", aliases: [], type: { kind: "string" }, defaultValue: "" },
+  {
+    name: "sentinel-down-after",
+    aliases: [],
+    type: int(1, INT_MAX),
+    defaultValue: "30000",
+    sentinelOnly: true,
+  },
+  {
+    name: "sentinel-failover-timeout",
+    aliases: [],
+    type: int(1, INT_MAX),
+    defaultValue: "180000",
+    sentinelOnly: true,
+  },
+  {
+    name: "sentinel-parallel-syncs",
+    aliases: [],
+    type: int(1, INT_MAX),
+    defaultValue: "1",
+    sentinelOnly: true,
+  },
+];
+
+const byName = new Map<string, ConfigSpec>();
+for (const spec of CONFIG_SPECS) {
+  byName.set(spec.name, spec);
+  for (const alias of spec.aliases) byName.set(alias, spec);
+}
+
+/** Finds a parameter by its name or alias, case-insensitively. */
+export function findConfig(name: string): ConfigSpec | undefined {
+  return byName.get(name.toLowerCase());
+}
+
+/**
+ * Parses a redis.conf memory value: digits with an optional unit, where
+ * k/m/g are powers of 1000 and kb/mb/gb powers of 1024 (`util.c:memtoull`).
+ */
+export function parseMemory(raw: string): number | undefined {
+  const m = /^(\d+)(k|kb|m|mb|g|gb|b)?$/i.exec(raw);
+  if (!m?.[1]) return undefined;
+  const unit = (m[2] ?? "b").toLowerCase();
+  const factor: Record<string, number> = {
+    b: 1,
+    k: 1000,
+    kb: 1024,
+    m: 1000 ** 2,
+    mb: 1024 ** 2,
+    g: 1000 ** 3,
+    gb: 1024 ** 3,
+  };
+  const value = Number(m[1]) * (factor[unit] ?? 1);
+  return Number.isSafeInteger(value) ? value : undefined;
+}
+
+export type ConfigParse = { ok: true; value: string } | { ok: false; reason: string };
+
+/**
+ * Checks a raw value against a parameter and returns its canonical form (the one
+ * CONFIG GET prints: sizes in bytes, booleans as yes/no), or the reason Redis gives.
+ */
+export function parseConfigValue(spec: ConfigSpec, raw: string): ConfigParse {
+  const t = spec.type;
+  switch (t.kind) {
+    case "bool": {
+      const v = raw.toLowerCase();
+      if (v === "yes" || v === "no") return { ok: true, value: v };
+      return { ok: false, reason: "argument must be 'yes' or 'no'" };
+    }
+    case "int": {
+      if (!/^-?\d+$/.test(raw)) return { ok: false, reason: "argument couldn't be parsed into an integer" };
+      const n = Number(raw);
+      if (n < t.min || n > t.max)
+        return { ok: false, reason: `argument must be between ${t.min} and ${t.max} inclusive` };
+      return { ok: true, value: String(n) };
+    }
+    case "memory": {
+      const n = parseMemory(raw);
+      if (n === undefined) return { ok: false, reason: "argument must be a memory value" };
+      if (n < t.min || n > t.max)
+        return { ok: false, reason: `argument must be between ${t.min} and ${t.max} inclusive` };
+      return { ok: true, value: String(n) };
+    }
+    case "enum": {
+      const v = raw.toLowerCase();
+      if (t.values.includes(v)) return { ok: true, value: v };
+      return { ok: false, reason: `argument(s) must be one of the following: ${t.values.join(", ")}` };
+    }
+    case "string":
+      return { ok: true, value: raw };
+  }
+}
+
+/** A process's configuration: canonical string values by canonical name. */
+export type Config = ReadonlyMap<string, string>;
+
+/** The defaults of every server parameter. */
+export function defaultConfig(): Map<string, string> {
+  return new Map(CONFIG_SPECS.map((s) => [s.name, s.defaultValue]));
+}
+
+/** Typed accessors, so engine code never re-parses strings by hand. */
+export function configInt(config: Config, name: string): number {
+  return Number(config.get(name) ?? findConfig(name)?.defaultValue ?? "0");
+}
+
+export function configBool(config: Config, name: string): boolean {
+  return (config.get(name) ?? findConfig(name)?.defaultValue) === "yes";
+}
