@@ -60,7 +60,12 @@ export const CONFIG_SPECS: readonly ConfigSpec[] = [
     type: bool,
     defaultValue: "yes",
   },
-  { name: "replica-priority", aliases: ["slave-priority"], type: int(0, INT_MAX), defaultValue: "100" },
+  {
+    name: "replica-priority",
+    aliases: ["slave-priority"],
+    type: int(0, INT_MAX),
+    defaultValue: "100",
+  },
   { name: "replica-announced", aliases: [], type: bool, defaultValue: "yes" },
   { name: "replica-lazy-flush", aliases: ["slave-lazy-flush"], type: bool, defaultValue: "no" },
   {
@@ -152,7 +157,8 @@ export function parseConfigValue(spec: ConfigSpec, raw: string): ConfigParse {
       return { ok: false, reason: "argument must be 'yes' or 'no'" };
     }
     case "int": {
-      if (!/^-?\d+$/.test(raw)) return { ok: false, reason: "argument couldn't be parsed into an integer" };
+      if (!/^-?\d+$/.test(raw))
+        return { ok: false, reason: "argument couldn't be parsed into an integer" };
       const n = Number(raw);
       if (n < t.min || n > t.max)
         return { ok: false, reason: `argument must be between ${t.min} and ${t.max} inclusive` };
@@ -168,7 +174,10 @@ export function parseConfigValue(spec: ConfigSpec, raw: string): ConfigParse {
     case "enum": {
       const v = raw.toLowerCase();
       if (t.values.includes(v)) return { ok: true, value: v };
-      return { ok: false, reason: `argument(s) must be one of the following: ${t.values.join(", ")}` };
+      return {
+        ok: false,
+        reason: `argument(s) must be one of the following: ${t.values.join(", ")}`,
+      };
     }
     case "string":
       return { ok: true, value: raw };

@@ -22,8 +22,7 @@ export const error = (value: string): Reply => ({ type: "error", value });
 export const integer = (value: number): Reply => ({ type: "integer", value });
 export const bulk = (value: ByteString | null): Reply => ({ type: "bulk", value });
 export const array = (value: readonly Reply[] | null): Reply => ({ type: "array", value });
-export const bulkArray = (values: readonly (ByteString | null)[]): Reply =>
-  array(values.map(bulk));
+export const bulkArray = (values: readonly (ByteString | null)[]): Reply => array(values.map(bulk));
 
 /** Exact Redis error texts shared by many commands (`server.c` shared objects). */
 export const ERR = {
@@ -34,8 +33,7 @@ export const ERR = {
   noSuchKey: "ERR no such key",
   outOfRange: "ERR index out of range",
   readonly: "READONLY You can't write against a read only replica.",
-  masterDown:
-    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
+  masterDown: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
   noReplicas: "NOREPLICAS Not enough good replicas to write.",
   execAbort: "EXECABORT Transaction discarded because of previous errors.",
   overflow: "ERR increment or decrement would overflow",

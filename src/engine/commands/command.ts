@@ -40,6 +40,10 @@ export interface ExecContext {
   /** `lazyfree-lazy-expire` / `lazyfree-lazy-server-del`: propagate UNLINK instead of DEL. */
   readonly lazyfreeLazyExpire: boolean;
   readonly lazyfreeLazyServerDel: boolean;
+  /** `lazyfree-lazy-user-del`: DEL behaves as UNLINK (and propagates as UNLINK). */
+  readonly lazyfreeLazyUserDel: boolean;
+  /** A draw in [0, 1) from the process's seeded stream (SPOP, SRANDMEMBER, RANDOMKEY). */
+  random(): number;
   /** Records dataset changes; a command propagates only if it made some (Redis's `server.dirty`). */
   markDirty(changes?: number): void;
   /** Replaces what this command propagates (Redis's `rewriteClientCommandVector`). */

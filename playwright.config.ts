@@ -1,0 +1,33 @@
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumUseOptions } from "./scripts/chromium.mjs";
+
+const CI = Boolean(process.env.CI);
+const PORT = 4173;
+
+// End-to-end tests run against the production build (`vite build` first; `npm test` does),
+// served by `vite preview`.
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  forbidOnly: CI,
+  retries: CI ? 1 : 0,
+  workers: CI ? 1 : 2,
+  reporter: "list",
+  use: {
+    baseURL: `http://localhost:${PORT}/`,
+    trace: "on-first-retry",
+  },
+  projects: [
+    {
+      name: "chromium",
+      // Playwright's own Chromium when installed, else the system's (scripts/chromium.mjs).
+      use: { ...devices["Desktop Chrome"], headless: true, ...chromiumUseOptions() },
+    },
+  ],
+  webServer: {
+    command: `npx vite preview --port ${PORT} --strictPort`,
+    url: `http://localhost:${PORT}/`,
+    reuseExistingServer: !CI,
+    timeout: 60_000,
+  },
+});

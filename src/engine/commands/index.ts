@@ -1,0 +1,5 @@
+import type { CommandSpec } from "./command";
+import { STRING_COMMANDS } from "./strings";
+
+/** Every data command the engine implements. */
+export const DATA_COMMANDS: readonly CommandSpec[] = [...STRING_COMMANDS];

@@ -1,0 +1,182 @@
+import type { ByteString } from "../bytes";
+import type { CommandFlag, CommandSpec, ExecContext } from "../commands/command";
+import { DATA_COMMANDS } from "../commands/index";
+import type { Db } from "../keyspace/db";
+import type { Reply } from "../reply";
+import { ERR, arityError, unknownCommandError } from "../reply";
+import type { Client } from "./client";
+import { enoughGoodReplicas } from "./masterSide";
+import type { Server } from "./server";
+import { SERVER_COMMANDS } from "./serverCommands";
+
+/** One execution unit's propagated commands (`server.also_propagate`). */
+export interface ExecutionUnit {
+  readonly ops: { dbid: number; argv: readonly ByteString[] }[];
+}
+
+/** A command the server implements itself, with access to the whole server. */
+export interface ServerCommandSpec {
+  readonly name: string;
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** Returns the reply, or null when the command answers later or not at all. */
+  readonly run: (s: Server, client: Client, argv: readonly ByteString[], unit: ExecutionUnit) => Reply | null;
+}
+
+type AnySpec = { kind: "data"; spec: CommandSpec } | { kind: "server"; spec: ServerCommandSpec };
+
+const TABLE = new Map<string, AnySpec>();
+for (const spec of DATA_COMMANDS) TABLE.set(spec.name, { kind: "data", spec });
+for (const spec of SERVER_COMMANDS) TABLE.set(spec.name, { kind: "server", spec });
+
+export function lookupCommand(name: ByteString): AnySpec | undefined {
+  return TABLE.get(name.toLowerCase());
+}
+
+/** Every command name the server knows, for a console's completion. */
+export function commandNames(): string[] {
+  return [...TABLE.keys()].sort();
+}
+
+function flagsOf(entry: AnySpec): readonly CommandFlag[] {
+  return entry.spec.flags;
+}
+
+const MULTI_PASSTHROUGH = new Set(["exec", "discard", "multi", "watch", "unwatch", "quit", "reset"]);
+
+/**
+ * `processCommand`: lookup, arity, the replication-related refusals in Redis's
+ * order (NOREPLICAS, READONLY, MASTERDOWN), MULTI queueing, then `call`.
+ */
+export function processCommand(s: Server, client: Client, argv: readonly ByteString[]): void {
+  const entry = lookupCommand(argv[0] ?? "");
+  if (!entry) {
+    reject(s, client, unknownCommandError(argv));
+    return;
+  }
+  const { arity, name } = entry.spec;
+  if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+    reject(s, client, arityError(name));
+    return;
+  }
+  const flags = flagsOf(entry);
+  const isExec = name === "exec";
+  const isWrite =
+    flags.includes("write") ||
+    (isExec && (client.multi ?? []).some((q) => lookupCommand(q[0] ?? "")?.spec.flags.includes("write")));
+  const fromMaster = client.flag === "master";
+
+  if (isWrite && !fromMaster && !enoughGoodReplicas(s)) {
+    reject(s, client, ERR.noReplicas, isExec);
+    return;
+  }
+  if (s.isReplica && s.configBool("replica-read-only") && !fromMaster && isWrite) {
+    reject(s, client, ERR.readonly, isExec);
+    return;
+  }
+  if (
+    s.isReplica &&
+    s.replState !== "connected" &&
+    !s.configBool("replica-serve-stale-data") &&
+    !flags.includes("stale")
+  ) {
+    reject(s, client, ERR.masterDown, isExec);
+    return;
+  }
+  if (client.multi !== null && !MULTI_PASSTHROUGH.has(name)) {
+    if (flags.includes("no-multi")) {
+      reject(s, client, "ERR Command not allowed inside a transaction");
+      return;
+    }
+    client.multi.push([...argv]);
+    s.reply(client, { type: "simple", value: "QUEUED" });
+    return;
+  }
+  const unit: ExecutionUnit = { ops: [] };
+  const reply = call(s, client, entry, argv, unit);
+  finishUnit(s, client, unit, !flags.includes("touches-arbitrary-keys"));
+  if (reply !== null) s.reply(client, reply);
+}
+
+function reject(s: Server, client: Client, message: string, isExec = false): void {
+  if (isExec && client.multi !== null) {
+    // `execCommandAbort`: the transaction is discarded with the reason.
+    client.multi = null;
+    client.multiDirty = false;
+    s.reply(client, { type: "error", value: `EXECABORT Transaction discarded because of: ${message}` });
+    return;
+  }
+  if (client.multi !== null) client.multiDirty = true;
+  s.reply(client, { type: "error", value: message });
+}
+
+/** Propagates what one top-level command produced and remembers the client's write offset. */
+export function finishUnit(s: Server, client: Client, unit: ExecutionUnit, wrap: boolean): void {
+  const before = s.masterReplOffset;
+  s.propagate(unit.ops, wrap);
+  if (s.masterReplOffset !== before) client.woff = s.masterReplOffset;
+}
+
+/** `call`: runs one command and records what it propagates into `unit`. */
+export function call(
+  s: Server,
+  client: Client,
+  entry: AnySpec,
+  argv: readonly ByteString[],
+  unit: ExecutionUnit,
+): Reply | null {
+  s.stats.totalCommandsProcessed++;
+  if (entry.kind === "server") return entry.spec.run(s, client, argv, unit);
+  const db = s.keyspace.db(client.db);
+  let dirty = 0;
+  let forced = false;
+  let prevented = false;
+  let rewritten: readonly ByteString[] | null = null;
+  const ctx: ExecContext = {
+    keyspace: s.keyspace,
+    db,
+    nowMs: s.unixTimeMs(),
+    expiryIsReadOnly: s.isReplica && client.flag !== "master",
+    fromMaster: client.flag === "master",
+    lazyfreeLazyExpire: s.configBool("lazyfree-lazy-expire"),
+    lazyfreeLazyServerDel: s.configBool("lazyfree-lazy-server-del"),
+    lazyfreeLazyUserDel: s.configBool("lazyfree-lazy-user-del"),
+    random: () => s.random.next(),
+    markDirty: (changes = 1) => {
+      dirty += changes;
+    },
+    rewrite: (next) => {
+      rewritten = [...next];
+    },
+    alsoPropagate: (extra) => {
+      unit.ops.push({ dbid: db.id, argv: [...extra] });
+    },
+    forcePropagation: () => {
+      forced = true;
+    },
+    preventPropagation: () => {
+      prevented = true;
+    },
+    expireKey: (target: Db, key: ByteString) => {
+      deleteExpiredKey(s, target, key, unit);
+    },
+  };
+  const reply = entry.spec.handler(ctx, argv);
+  if ((dirty > 0 || forced) && !prevented) {
+    unit.ops.push({ dbid: db.id, argv: rewritten ?? [...argv] });
+  }
+  return reply;
+}
+
+function deleteExpiredKey(s: Server, db: Db, key: ByteString, unit: ExecutionUnit): void {
+  db.delete(key);
+  s.stats.expiredKeys++;
+  unit.ops.push({ dbid: db.id, argv: [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key] });
+}
+
+/** Deletes one expired key from the active expire cycle, propagated on its own. */
+export function expireKeyNow(s: Server, dbid: number, key: ByteString): void {
+  const unit: ExecutionUnit = { ops: [] };
+  deleteExpiredKey(s, s.keyspace.db(dbid), key, unit);
+  s.propagate(unit.ops, false);
+}

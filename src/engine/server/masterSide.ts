@@ -1,0 +1,353 @@
+import type { ByteString } from "../bytes";
+import { decidePsync } from "../psync";
+import { writeRdb } from "../rdb/writer";
+import { encodeCommand } from "../resp/encode";
+import type { Reply } from "../reply";
+import type { Client, ReplicaInfo } from "./client";
+import { replicaName } from "./client";
+import type { Server } from "./server";
+import { processClientsWaitingReplicas } from "./wait";
+
+/** The result of SYNC/PSYNC for the dispatcher: a reply, or nothing (the sync protocol answers). */
+export type SyncResult = Reply | null;
+
+/** `syncCommand`: a connection asks to become a replica. */
+export function syncCommand(s: Server, client: Client, argv: readonly ByteString[]): SyncResult {
+  if (client.flag === "replica") return null; // already a replica: ignored
+  if (client.key !== null) {
+    // A console is not a socket a replication stream could flow to.
+    return { type: "error", value: "ERR SYNC and PSYNC are only valid on a replica's connection" };
+  }
+  if (s.isReplica && s.replState !== "connected") {
+    return { type: "error", value: "NOMASTERLINK Can't SYNC while not connected with my master" };
+  }
+  const isPsync = (argv[0] ?? "").toLowerCase() === "psync";
+  let psyncOffset = 0;
+  if (isPsync) {
+    const raw = argv[2] ?? "";
+    if (!/^-?\d+$/.test(raw)) {
+      s.log(`Replica ${replicaName(client)} asks for synchronization but with a wrong offset`, "warning");
+      return { type: "error", value: "ERR value is not an integer or out of range" };
+    }
+    psyncOffset = Number(raw);
+  }
+  const name = replicaName(client);
+  s.log(`Replica ${name} asks for synchronization`);
+
+  const requestedId = isPsync ? (argv[1] ?? "?") : "?";
+  if (isPsync) {
+    const decision = decidePsync(s, name, requestedId, psyncOffset);
+    if (decision.accept) {
+      acceptPartialResync(s, client, psyncOffset);
+      return null;
+    }
+    for (const line of decision.log) s.log(line);
+    if (!decision.requestedFull) s.stats.syncPartialErr++;
+  }
+  s.stats.syncFull++;
+
+  const info = makeReplica(client, "waitBgsaveStart");
+  client.flag = "replica";
+  client.replica = info;
+  s.replicas.push(client);
+  s.emit({ type: "replicaState", replica: name, state: info.state });
+  s.emit({ type: "sync", replica: name, decision: "fullresync", replId: s.replId, offset: s.masterReplOffset });
+
+  if (s.replicas.length === 1 && !s.backlog) {
+    // The first replica of a master without history starts a new one.
+    s.changeReplicationId();
+    s.clearReplicationId2();
+    s.createBacklog();
+    s.log(
+      `Replication backlog created, my new replication IDs are '${s.replId}' and '${s.replId2}'`,
+    );
+  }
+
+  if (s.rdbChildActive) {
+    s.log("Current BGSAVE has socket target. Waiting for next BGSAVE for SYNC");
+  } else if (
+    s.configBool("repl-diskless-sync") &&
+    client.replconf.capaEof &&
+    s.configInt("repl-diskless-sync-delay") > 0
+  ) {
+    s.log("Delay next BGSAVE for diskless SYNC");
+  } else {
+    startBgsaveForReplication(s);
+  }
+  return null;
+}
+
+function makeReplica(client: Client, state: ReplicaInfo["state"]): ReplicaInfo {
+  return {
+    state,
+    listeningPort: client.replconf.listeningPort,
+    announcedIp: client.replconf.ip,
+    capaEof: client.replconf.capaEof,
+    capaPsync2: client.replconf.capaPsync2,
+    ackOffset: 0,
+    ackTimeSec: 0,
+    psyncInitialOffset: 0,
+    startStreamOnAck: false,
+    pending: [],
+    pendingFromOffset: 0,
+  };
+}
+
+function acceptPartialResync(s: Server, client: Client, offset: number): void {
+  const info = makeReplica(client, "online");
+  info.ackTimeSec = s.unixTimeSec();
+  client.flag = "replica";
+  client.replica = info;
+  s.replicas.push(client);
+  const name = replicaName(client);
+  const line = info.capaPsync2 ? `+CONTINUE ${s.replId}\r\n` : "+CONTINUE\r\n";
+  s.send(client.conn ?? "", line, "handshake");
+  const history = s.backlog ? s.backlog.readFrom(offset) : "";
+  if (history.length > 0 && client.conn !== null) {
+    s.stats.netReplOutputBytes += history.length;
+    s.send(client.conn, history, "backlog");
+  }
+  s.log(
+    `Partial resynchronization request from ${name} accepted. Sending ${history.length} bytes of backlog starting from offset ${offset}.`,
+  );
+  s.stats.syncPartialOk++;
+  s.emit({ type: "replicaState", replica: name, state: "online" });
+  s.emit({ type: "sync", replica: name, decision: "continue", replId: s.replId, offset });
+  refreshGoodReplicasCount(s);
+}
+
+/**
+ * Forks a snapshot for every replica waiting for one
+ * (`startBgsaveForReplication` + `replicationSetupSlaveForFullResync`).
+ */
+export function startBgsaveForReplication(s: Server): void {
+  const waiting = s.replicas.filter((r) => r.replica?.state === "waitBgsaveStart");
+  if (waiting.length === 0) return;
+  const socketTarget = s.configBool("repl-diskless-sync") && waiting.every((r) => r.replica?.capaEof);
+  s.log(`Starting BGSAVE for SYNC with target: ${socketTarget ? "replicas sockets" : "disk"}`);
+  for (const r of waiting) {
+    const info = r.replica;
+    if (!info || r.conn === null) continue;
+    info.psyncInitialOffset = s.masterReplOffset;
+    setReplicaState(s, r, "waitBgsaveEnd");
+    info.pendingFromOffset = s.masterReplOffset + 1;
+    s.send(r.conn, `+FULLRESYNC ${s.replId} ${s.masterReplOffset}\r\n`, "handshake");
+  }
+  // The next write must say which database it is for.
+  s.slaveSelDb = -1;
+  const rdb = writeRdb(
+    s.keyspace,
+    {
+      redisVer: s.version === "7.0" ? "7.0.15" : "6.2.14",
+      ctimeSec: s.unixTimeSec(),
+      usedMem: 1_000_000 + s.keyspace.totalKeys() * 64,
+      replStreamDb: 0,
+      replId: s.replId,
+      replOffset: s.masterReplOffset,
+      aofBase: 0,
+    },
+    s.unixTimeMs(),
+  );
+  if (socketTarget) {
+    s.rdbChildActive = true;
+    for (const r of waiting) {
+      const info = r.replica;
+      if (!info || r.conn === null) continue;
+      const mark = s.random.hex(40);
+      info.startStreamOnAck = true;
+      s.stats.netReplOutputBytes += rdb.length + 2 * mark.length + 7;
+      s.send(r.conn, `$EOF:${mark}\r\n${rdb}${mark}`, "rdb");
+    }
+    return;
+  }
+  for (const r of waiting) {
+    const info = r.replica;
+    if (!info || r.conn === null) continue;
+    setReplicaState(s, r, "sendBulk");
+    s.stats.netReplOutputBytes += rdb.length;
+    s.send(r.conn, `$${rdb.length}\r\n${rdb}`, "rdb");
+    replicaPutOnline(s, r);
+  }
+}
+
+function setReplicaState(s: Server, r: Client, state: ReplicaInfo["state"]): void {
+  if (!r.replica) return;
+  r.replica.state = state;
+  s.emit({ type: "replicaState", replica: replicaName(r), state });
+}
+
+/** `replicaPutOnline` followed by the flush of what accumulated during the sync. */
+function replicaPutOnline(s: Server, r: Client): void {
+  const info = r.replica;
+  if (!info) return;
+  setReplicaState(s, r, "online");
+  info.ackTimeSec = s.unixTimeSec();
+  s.log(`Synchronization with replica ${replicaName(r)} succeeded`);
+  if (!info.startStreamOnAck) flushPending(s, r);
+  refreshGoodReplicasCount(s);
+}
+
+function flushPending(s: Server, r: Client): void {
+  const info = r.replica;
+  if (!info) return;
+  if (info.pending.length > 0 && r.conn !== null) {
+    const bytes = info.pending.join("");
+    s.stats.netReplOutputBytes += bytes.length;
+    s.send(r.conn, bytes, "stream");
+  }
+  info.pending = [];
+  s.backlog?.release(r);
+}
+
+/** `REPLCONF` from a replica (or, for GETACK, from our master). */
+export function replconfCommand(s: Server, client: Client, argv: readonly ByteString[]): Reply | null {
+  if (argv.length % 2 === 0) return { type: "error", value: "ERR syntax error" };
+  for (let i = 1; i < argv.length; i += 2) {
+    const option = (argv[i] ?? "").toLowerCase();
+    const value = argv[i + 1] ?? "";
+    switch (option) {
+      case "listening-port": {
+        const port = Number(value);
+        if (!/^\d+$/.test(value) || port > 65535) {
+          return { type: "error", value: "ERR value is not an integer or out of range" };
+        }
+        client.replconf.listeningPort = port;
+        break;
+      }
+      case "ip-address":
+        client.replconf.ip = value;
+        break;
+      case "capa":
+        if (value.toLowerCase() === "eof") client.replconf.capaEof = true;
+        else if (value.toLowerCase() === "psync2") client.replconf.capaPsync2 = true;
+        break;
+      case "ack":
+        replconfAck(s, client, value);
+        return null; // never answered
+      case "getack":
+        if (client.flag === "master") {
+          // Sent with the offset before this GETACK: reploff moves after the command.
+          s.send(
+            client.conn ?? "",
+            encodeCommand(["REPLCONF", "ACK", String(s.masterLink?.replOff ?? 0)]),
+            "ack",
+          );
+        }
+        return null;
+      case "rdb-only":
+      case "rdb-filter-only":
+        break;
+      default:
+        return { type: "error", value: `ERR Unrecognized REPLCONF option: ${argv[i] ?? ""}` };
+    }
+  }
+  return { type: "simple", value: "OK" };
+}
+
+function replconfAck(s: Server, client: Client, value: ByteString): void {
+  const info = client.replica;
+  if (!info) return;
+  const offset = Number(value);
+  if (!/^-?\d+$/.test(value)) return;
+  if (offset > info.ackOffset) info.ackOffset = offset;
+  info.ackTimeSec = s.unixTimeSec();
+  if (info.state === "waitBgsaveEnd" && info.startStreamOnAck) {
+    // Diskless: the replica loaded the RDB; stream what piled up meanwhile.
+    s.log(
+      `Streamed RDB transfer with replica ${replicaName(client)} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
+    );
+    info.startStreamOnAck = false;
+    replicaPutOnline(s, client);
+    s.rdbChildActive = s.replicas.some(
+      (r) => r.replica?.state === "waitBgsaveEnd" && r.replica.startStreamOnAck,
+    );
+  }
+  processClientsWaitingReplicas(s);
+}
+
+/** Removes a replica from `server.slaves`. */
+export function freeReplica(s: Server, client: Client): void {
+  const i = s.replicas.indexOf(client);
+  if (i < 0) return;
+  s.replicas.splice(i, 1);
+  s.backlog?.release(client);
+  const name = replicaName(client);
+  s.log(`Connection with replica ${name} lost.`, "warning");
+  s.emit({ type: "replicaState", replica: name, state: "gone" });
+  if (s.replicas.length === 0) s.replNoSlavesSinceSec = s.unixTimeSec();
+  s.rdbChildActive = s.replicas.some(
+    (r) => r.replica?.state === "waitBgsaveEnd" && r.replica.startStreamOnAck,
+  );
+  refreshGoodReplicasCount(s);
+}
+
+/** `disconnectSlaves`. */
+export function disconnectReplicas(s: Server): void {
+  for (const r of [...s.replicas]) s.freeClient(r);
+}
+
+/** `refreshGoodSlavesCount`: ONLINE replicas whose last ACK is recent enough. */
+export function refreshGoodReplicasCount(s: Server): void {
+  const maxLag = s.configInt("min-replicas-max-lag");
+  const now = s.unixTimeSec();
+  s.goodReplicas = s.replicas.filter(
+    (r) => r.replica?.state === "online" && now - r.replica.ackTimeSec <= maxLag,
+  ).length;
+}
+
+/** `checkGoodReplicasStatus`: may this master accept writes? */
+export function enoughGoodReplicas(s: Server): boolean {
+  const toWrite = s.configInt("min-replicas-to-write");
+  const maxLag = s.configInt("min-replicas-max-lag");
+  return s.isReplica || maxLag === 0 || toWrite === 0 || s.goodReplicas >= toWrite;
+}
+
+/** The master half of `replicationCron`. */
+export function masterCron(s: Server): void {
+  const now = s.unixTimeSec();
+  const period = s.configInt("repl-ping-replica-period");
+  if (!s.isReplica && s.replicas.length > 0 && s.replicationCronLoops % period === 0) {
+    s.propagate([{ dbid: -1, argv: ["ping"] }], false);
+  }
+  // Newlines keep replicas waiting for a snapshot from timing out (not stream bytes).
+  for (const r of s.replicas) {
+    if (r.replica?.state === "waitBgsaveStart" && r.conn !== null) s.send(r.conn, "\n", "keepalive");
+  }
+  const timeout = s.configInt("repl-timeout");
+  for (const r of [...s.replicas]) {
+    const info = r.replica;
+    if (info?.state !== "online") continue;
+    if (now - info.ackTimeSec > timeout) {
+      s.log(`Disconnecting timedout replica (streaming sync): ${replicaName(r)}`, "warning");
+      s.freeClient(r);
+    }
+  }
+  const ttl = s.configInt("repl-backlog-ttl");
+  if (!s.isReplica && s.replicas.length === 0 && s.backlog && ttl > 0) {
+    const idle = now - s.replNoSlavesSinceSec;
+    if (idle > ttl) {
+      s.changeReplicationId();
+      s.clearReplicationId2();
+      s.backlog = null;
+      s.log(`Replication backlog freed after ${ttl} seconds without connected replicas.`);
+    }
+  }
+  startPendingFork(s, now);
+  refreshGoodReplicasCount(s);
+}
+
+/** `replicationStartPendingFork`: the diskless delay has passed for someone waiting. */
+function startPendingFork(s: Server, now: number): void {
+  if (s.rdbChildActive) return;
+  const waiting = s.replicas.filter((r) => r.replica?.state === "waitBgsaveStart");
+  if (waiting.length === 0) return;
+  const diskless = s.configBool("repl-diskless-sync");
+  const maxReplicas = s.configInt("repl-diskless-sync-max-replicas");
+  const delay = s.configInt("repl-diskless-sync-delay");
+  const maxIdle = Math.max(
+    ...waiting.map((r) => now - Math.floor((s.epochMs + Math.floor(r.lastInteractionUs / 1000)) / 1000)),
+  );
+  if (!diskless || (maxReplicas > 0 && waiting.length >= maxReplicas) || maxIdle >= delay) {
+    startBgsaveForReplication(s);
+  }
+}

@@ -1,0 +1,61 @@
+import type { ByteString } from "../engine/bytes";
+import type { VirtualTime } from "../engine/io";
+import type { Reply } from "../engine/reply";
+import type { PathSettings } from "./network";
+import type { TraceEvent } from "./trace";
+
+/** How a node is started (`node NAME [replicaof MASTER] [priority N]`). */
+export interface NodeSpec {
+  readonly name: string;
+  /** Host name of the master it starts replicating from (redis.conf `replicaof`). */
+  readonly replicaOf?: string;
+  /** Configuration overrides, canonical names and values. */
+  readonly config: ReadonlyMap<string, string>;
+}
+
+/** Faults and network changes the scenario language and the page can apply. */
+export type Fault =
+  | { readonly kind: "cut"; readonly a: string; readonly b?: string }
+  | { readonly kind: "heal"; readonly a?: string; readonly b?: string }
+  | { readonly kind: "reset"; readonly a: string; readonly b: string }
+  | { readonly kind: "crash"; readonly node: string }
+  | { readonly kind: "restart"; readonly node: string }
+  | { readonly kind: "sleep"; readonly node: string; readonly durationUs: number }
+  | { readonly kind: "network"; readonly settings: Partial<PathSettings> }
+  | { readonly kind: "link"; readonly a: string; readonly b: string; readonly settings: Partial<PathSettings> };
+
+/** A snapshot of one node for checks and views. */
+export interface NodeSnapshot {
+  readonly name: string;
+  readonly running: boolean;
+  /** Every INFO field (all sections) by name. */
+  readonly info: ReadonlyMap<string, string>;
+}
+
+/** Error raised for a step that cannot be carried out (the script's fault, not a crash). */
+export class ClusterError extends Error {}
+
+/**
+ * The one interface the scenario interpreter and the page drive a cluster
+ * through, implemented in-process (`InProcessCluster`) and over Web Workers.
+ * Every method is asynchronous so both fit.
+ */
+export interface Cluster {
+  /** Current virtual time. */
+  now(): VirtualTime;
+  setEpoch(epochMs: number): void;
+  setVersion(version: "7.0" | "6.2"): void;
+  startNode(spec: NodeSpec): Promise<void>;
+  /** Sends a command from a client living on the node's host and waits (virtually) for the reply. */
+  command(node: string, client: string, argv: readonly ByteString[], maxWaitUs?: number): Promise<Reply>;
+  fault(fault: Fault): Promise<void>;
+  advance(durationUs: VirtualTime): Promise<void>;
+  /** Lets time pass until the cluster is quiet; false if that did not happen within maxUs. */
+  settle(maxUs: VirtualTime): Promise<boolean>;
+  infoText(node: string, section: string): Promise<string>;
+  snapshot(node: string): Promise<NodeSnapshot>;
+  /** A canonical dump of every key, type, value and expiry, for `expect A keyspace = B`. */
+  keyspaceDigest(node: string): Promise<string>;
+  nodes(): readonly string[];
+  trace(): readonly TraceEvent[];
+}

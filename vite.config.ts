@@ -1,0 +1,18 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// One config for the dev server, the production build and Vitest.
+export default defineConfig({
+  plugins: [react()],
+  // Relative asset URLs, so the built site works from any path (it is embedded elsewhere).
+  base: "./",
+  // Node workers are module workers (`new Worker(new URL(...), { type: "module" })`).
+  worker: { format: "es" },
+  server: { port: 5173, strictPort: true },
+  preview: { port: 4173, strictPort: true },
+  build: { sourcemap: true },
+  test: {
+    include: ["src/**/*.test.ts", "src/**/*.test.tsx", "scenarios/**/*.test.ts"],
+    environment: "node",
+  },
+});
