@@ -1,6 +1,7 @@
 import type { ByteString } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import type { Reply } from "../engine/reply";
+import type { NodeView } from "../engine/server/view";
 import type { PathSettings } from "./network";
 import type { TraceEvent } from "./trace";
 
@@ -58,4 +59,13 @@ export interface Cluster {
   keyspaceDigest(node: string): Promise<string>;
   nodes(): readonly string[];
   trace(): readonly TraceEvent[];
+  /**
+   * Sends a command without waiting: the page's consoles use it while time
+   * runs at the reader's pace; the reply arrives as a `reply` trace event.
+   */
+  submit(node: string, client: string, argv: readonly ByteString[]): Promise<void>;
+  /** What the page draws of every running node, now. */
+  views(): Promise<readonly NodeView[]>;
+  /** Calls `listener` with new trace events as they happen; returns the unsubscribe function. */
+  onTrace(listener: (events: readonly TraceEvent[]) => void): () => void;
 }

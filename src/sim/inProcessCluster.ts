@@ -4,6 +4,8 @@ import { Random, hashString } from "../engine/random";
 import type { Reply } from "../engine/reply";
 import { genInfo, infoFields } from "../engine/server/info";
 import { Server } from "../engine/server/server";
+import type { NodeView } from "../engine/server/view";
+import { nodeView } from "../engine/server/view";
 import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "./cluster";
 import { ClusterError } from "./cluster";
 import { EventQueue } from "./eventQueue";
@@ -85,6 +87,7 @@ export class InProcessCluster implements Cluster {
   private readonly conns = new Map<ConnId, Conn>();
   private readonly replies = new Map<string, Reply[]>();
   private readonly events: TraceEvent[] = [];
+  private readonly listeners = new Set<(events: readonly TraceEvent[]) => void>();
   readonly network = new NetworkModel();
   private readonly jitterStreams = new Map<string, Random>();
   private harnessSeq = 0;
@@ -213,6 +216,38 @@ export class InProcessCluster implements Cluster {
         throw new ClusterError(`${node} crashed before replying`);
       }
     }
+  }
+
+  submit(node: string, client: string, argv: readonly ByteString[]): Promise<void> {
+    const slot = this.slots.get(node);
+    if (!slot?.server) throw new ClusterError(`${node} is not running`);
+    this.record({ t: this.time, type: "command", node, client, argv });
+    this.queue.push({
+      at: this.time,
+      source: -1,
+      seq: this.harnessSeq++,
+      kind: "input",
+      node,
+      incarnation: slot.incarnation,
+      input: { kind: "clientCommand", client, argv },
+    });
+    return Promise.resolve();
+  }
+
+  views(): Promise<readonly NodeView[]> {
+    return Promise.resolve(
+      this.runningSlots().flatMap((slot) => (slot.server ? [nodeView(slot.server)] : [])),
+    );
+  }
+
+  onTrace(listener: (events: readonly TraceEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Time of the next pending event, or null when nothing is scheduled. */
+  nextEventTime(): VirtualTime | null {
+    return this.queue.peek()?.at ?? null;
   }
 
   advance(durationUs: VirtualTime): Promise<void> {
@@ -663,5 +698,6 @@ export class InProcessCluster implements Cluster {
 
   private record(event: TraceEvent): void {
     this.events.push(event);
+    for (const listener of this.listeners) listener([event]);
   }
 }

@@ -1,6 +1,7 @@
 import type { ByteString } from "../bytes";
 import type { Db } from "../keyspace/db";
 import {
+  checkAlreadyExpired,
   dbAdd,
   dbDelete,
   expireIfNeeded,
@@ -17,7 +18,6 @@ import { eqi, longArg, longLongArg } from "./args";
 import type { CommandSpec, ExecContext } from "./command";
 import { stringMatchLen } from "./globPattern";
 import { LLONG_MAX, LLONG_MIN, cString } from "./numbers";
-import { checkAlreadyExpired } from "./strings";
 
 /** Keyspace commands of `db.c` and `expire.c` (Redis 7.0). SELECT, MOVE and SWAPDB are the server's. */
 

@@ -1,5 +1,15 @@
 import type { ByteString } from "../bytes";
-import { dbAdd, dbDelete, dbOverwrite, lookupKeyRead, lookupKeyWrite, readTyped, setKey, WRONG_TYPE } from "../keyspace/lookup";
+import {
+  WRONG_TYPE,
+  checkAlreadyExpired,
+  dbAdd,
+  dbDelete,
+  dbOverwrite,
+  lookupKeyRead,
+  lookupKeyWrite,
+  readTyped,
+  setKey,
+} from "../keyspace/lookup";
 import type { Reply } from "../reply";
 import { ERR, NIL, OK, arityError, array, bulk, error, integer } from "../reply";
 import { WRONGTYPE, checkStringLength, eqi, longArg, longLongArg } from "./args";
@@ -105,12 +115,6 @@ function expireDeadline(
   // In C the addition wraps to a negative number; either way it is refused.
   if (ms <= 0n || ms > LLONG_MAX) return invalid;
   return { ms: Number(ms), text: ms.toString() };
-}
-
-/** `checkAlreadyExpired`: a past time deletes the key, except on a replica (it waits for the DEL). */
-export function checkAlreadyExpired(ctx: ExecContext, whenMs: number): boolean {
-  const isReplica = ctx.expiryIsReadOnly || ctx.fromMaster;
-  return whenMs <= ctx.nowMs && !isReplica;
 }
 
 /** `getGenericCommand`: the GET reply, WRONGTYPE included. */

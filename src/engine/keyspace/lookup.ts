@@ -30,6 +30,15 @@ export function expireIfNeeded(ctx: ExecContext, db: Db, key: ByteString, forceD
   return true;
 }
 
+/**
+ * `expire.c:checkAlreadyExpired`: an expire time at or before now deletes the
+ * key at once on a master; a replica stores it and waits for the master's DEL.
+ */
+export function checkAlreadyExpired(ctx: ExecContext, whenMs: number): boolean {
+  const isReplica = ctx.expiryIsReadOnly || ctx.fromMaster;
+  return whenMs <= ctx.nowMs && !isReplica;
+}
+
 /** `lookupKeyRead`: the value, or undefined if missing or logically expired. */
 export function lookupKeyRead(ctx: ExecContext, key: ByteString, db: Db = ctx.db): RedisValue | undefined {
   const value = db.dict.get(key);

@@ -1,0 +1,125 @@
+import type { BacklogBlockView } from "../backlog";
+import type { ByteString } from "../bytes";
+import type { ReplicaState, ReplState } from "../io";
+import type { RedisType } from "../keyspace/value";
+import { replicaName } from "./client";
+import { genInfo } from "./info";
+import type { Server } from "./server";
+
+/** One key as the keyspace panel shows it. */
+export interface KeyView {
+  readonly db: number;
+  readonly key: ByteString;
+  readonly type: RedisType;
+  /** The value as redis-cli would print it, shortened for display. */
+  readonly preview: string;
+  /** Absolute unix ms, or null. */
+  readonly expiresAtMs: number | null;
+}
+
+/** What the page draws of one server: plain data, posted from a worker or read in-process. */
+export interface NodeView {
+  readonly name: string;
+  readonly runId: string;
+  readonly role: "master" | "slave";
+  readonly masterHost: string | null;
+  readonly replState: ReplState;
+  readonly replId: string;
+  readonly replId2: string;
+  readonly masterReplOffset: number;
+  readonly secondReplOffset: number;
+  /** The applied offset of the master link (`slave_repl_offset`), or null. */
+  readonly slaveReplOffset: number | null;
+  readonly replicas: readonly {
+    readonly name: string;
+    readonly state: ReplicaState;
+    readonly ackOffset: number;
+  }[];
+  readonly backlog: {
+    readonly firstByteOffset: number;
+    readonly histlen: number;
+    readonly sizeBytes: number;
+    readonly model: "7.0" | "6.2";
+    readonly blocks: readonly BacklogBlockView[];
+  } | null;
+  readonly stats: { readonly syncFull: number; readonly syncPartialOk: number; readonly syncPartialErr: number };
+  readonly dbsize: number;
+  /** The first keys (sorted), enough for the panel. */
+  readonly keys: readonly KeyView[];
+  /** `INFO replication` text, as the panel prints it. */
+  readonly infoReplication: string;
+}
+
+const MAX_KEYS = 200;
+const MAX_PREVIEW = 80;
+
+function preview(text: string): string {
+  return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 1)}…` : text;
+}
+
+/** A snapshot of a server for the views. */
+export function nodeView(s: Server): NodeView {
+  const keys: KeyView[] = [];
+  let dbsize = 0;
+  for (const db of s.keyspace.dbs) {
+    dbsize += db.size;
+    if (keys.length >= MAX_KEYS) continue;
+    const names = [...db.dict.keys()].sort().slice(0, MAX_KEYS - keys.length);
+    for (const key of names) {
+      const v = db.dict.get(key);
+      if (!v) continue;
+      let text: string;
+      switch (v.type) {
+        case "string":
+          text = JSON.stringify(v.value);
+          break;
+        case "list":
+          text = `[${v.value.map((x) => JSON.stringify(x)).join(", ")}]`;
+          break;
+        case "set":
+          text = `{${[...v.value].sort().map((x) => JSON.stringify(x)).join(", ")}}`;
+          break;
+        case "hash":
+          text = `{${[...v.value].map(([f, x]) => `${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(", ")}}`;
+          break;
+        case "zset":
+          text = `{${[...v.value].map(([m, sc]) => `${JSON.stringify(m)}: ${sc}`).join(", ")}}`;
+          break;
+      }
+      keys.push({ db: db.id, key, type: v.type, preview: preview(text), expiresAtMs: db.expires.get(key) ?? null });
+    }
+  }
+  const link = s.masterLink;
+  return {
+    name: s.name,
+    runId: s.runId,
+    role: s.isReplica ? "slave" : "master",
+    masterHost: s.masterHost,
+    replState: s.replState,
+    replId: s.replId,
+    replId2: s.replId2,
+    masterReplOffset: s.masterReplOffset,
+    secondReplOffset: s.secondReplOffset,
+    slaveReplOffset: link?.client ? link.replOff : null,
+    replicas: s.replicas.flatMap((r) =>
+      r.replica ? [{ name: replicaName(r), state: r.replica.state, ackOffset: r.replica.ackOffset }] : [],
+    ),
+    backlog: s.backlog
+      ? {
+          firstByteOffset: s.backlog.firstByteOffset,
+          histlen: s.backlog.histlen,
+          sizeBytes: Math.max(s.configInt("repl-backlog-size"), 16384),
+          model: s.backlog.model,
+          blocks: s.backlog.blocks(),
+        }
+      : null,
+    stats: {
+      syncFull: s.stats.syncFull,
+      syncPartialOk: s.stats.syncPartialOk,
+      syncPartialErr: s.stats.syncPartialErr,
+    },
+    dbsize,
+    keys,
+    infoReplication: genInfo(s, ["replication"]),
+  };
+}
