@@ -5,7 +5,9 @@
 //
 // engine/ and sim/ are pure and deterministic: they import only their own layers (no
 // packages, no node: builtins) and never touch time, randomness, timers, workers or any
-// browser or Node global. Tests (*.test.ts) are exempt from the layer rules.
+// browser or Node global. scenario/ gets the same global bans and may import no Node
+// builtins, React, D3 or zustand (it runs in the page and under Node). Tests (*.test.ts,
+// __scenarios__/) are exempt from these layer rules.
 
 import js from "@eslint/js";
 import { defineConfig, globalIgnores } from "eslint/config";

@@ -1,5 +1,4 @@
 import type { ByteString } from "../engine/bytes";
-import { bytesToUtf8 } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import { formatReply } from "../engine/resp/redisCli";
 import type { Cluster } from "../sim/cluster";
@@ -185,7 +184,7 @@ export class Interpreter {
         this.emit(
           line.line,
           "command",
-          `${line.name}> ${bytesToUtf8(this.word(line.text, count))}`,
+          `${line.name}> ${this.word(line.text, count)}`,
         );
         const reply = await c.command(line.name, "script", argv);
         this.emit(line.line, "reply", formatReply(reply));
@@ -198,10 +197,10 @@ export class Interpreter {
       }
       case "step":
         await this.hooks.beforeStep?.(this.word(line.text, count), line.line);
-        this.emit(line.line, "step", `== ${bytesToUtf8(this.word(line.text, count))}`);
+        this.emit(line.line, "step", `== ${this.word(line.text, count)}`);
         return;
       case "say":
-        this.emit(line.line, "say", bytesToUtf8(this.word(line.text, count)));
+        this.emit(line.line, "say", this.word(line.text, count));
         return;
       case "let": {
         const snap = await c.snapshot(line.name);

@@ -424,6 +424,47 @@ describe("the script as a whole", () => {
   });
 });
 
+describe("names and repeat", () => {
+  it("accepts names of 1 to 32 characters", () => {
+    const longest = "a" + "b-9".repeat(10) + "z";
+    expect(longest).toHaveLength(32);
+    expect(parse(`node x\nnode ${longest}`).lines).toHaveLength(2);
+    const r = parseScenario(`node ${longest}y`);
+    expect(!r.ok && r.errors[0]?.message).toMatch(/^invalid name/);
+  });
+
+  it("lets a repeated expect compare with $i + N", () => {
+    const s = parse("node m\nrepeat 3 expect m connected_slaves < $i + 1");
+    expect(s.lines[1]).toMatchObject({
+      body: { kind: "expectField", value: { kind: "offset", variable: "i", delta: 1 } },
+    });
+  });
+
+  it("repeats faults, time, narration and checks", () => {
+    const body = [
+      "heal",
+      "cut m",
+      "crash m",
+      "restart m",
+      "sleep m 1ms",
+      "settle 1s",
+      "say $i",
+      "info m",
+    ];
+    const s = parse(["node m", ...body.map((b) => `repeat 2 ${b}`)].join("\n"));
+    expect(s.lines.slice(1).map((l) => l.kind === "repeat" && l.body.kind)).toEqual([
+      "heal",
+      "cut",
+      "crash",
+      "restart",
+      "sleep",
+      "settle",
+      "say",
+      "info",
+    ]);
+  });
+});
+
 describe("decodeReply", () => {
   it("turns \\n into a line break outside double quotes only", () => {
     expect(decodeReply('1) OK\\n2) "a\\nb"\\n3) "q\\"\\n"')).toBe(

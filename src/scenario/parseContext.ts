@@ -58,10 +58,12 @@ export function words(ctx: Ctx, from: number): readonly Token[] {
   return result.tokens;
 }
 
+/** A word as text (UTF-8 decoded), or "" for a missing word. */
 export function text(t: Token | undefined): string {
   return t === undefined ? "" : bytesToUtf8(t.bytes);
 }
 
+/** A word's column, or 1 for a missing word. */
 export function col(t: Token | undefined): number {
   return t?.column ?? 1;
 }

@@ -80,10 +80,11 @@ export interface RdbContents {
  * RdbError naming the problem and the byte offset; nothing else is thrown.
  */
 export function readRdb(bytes: ByteString): RdbContents {
+  const cur = new Cursor(bytes);
   try {
-    return loadRdb(new Cursor(bytes));
+    return loadRdb(cur);
   } catch (e) {
-    throw asRdbError(e, bytes.length);
+    throw asRdbError(e, cur.pos);
   }
 }
 

@@ -204,6 +204,9 @@ export function masterLinkBytes(s: Server, bytes: ByteString): void {
   const link = s.masterLink;
   if (!link) return;
   link.lastIoSec = s.unixTimeSec();
+  // Everything read from the master link counts as replication input (`stat_net_repl_input_bytes`).
+  s.stats.netReplInputBytes += bytes.length;
+  s.stats.netInputBytes -= bytes.length;
   if (link.phase === "streaming") {
     streamBytes(s, link, bytes);
     return;
@@ -455,7 +458,6 @@ function streamBytes(s: Server, link: MasterLink, bytes: ByteString): void {
   const client = link.client;
   if (!client) return;
   link.readReplOff += bytes.length;
-  s.stats.netReplInputBytes += bytes.length;
   link.unapplied += bytes;
   link.parser.feed(bytes);
   for (;;) {

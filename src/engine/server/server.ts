@@ -323,7 +323,6 @@ export class Server {
     }
     const client = this.clientsByConn.get(conn);
     if (!client?.parser) return;
-    if (client.flag === "replica") this.stats.netReplInputBytes += bytes.length;
     client.lastInteractionUs = this.now;
     client.parser.feed(bytes);
     this.processInputBuffer(client);
