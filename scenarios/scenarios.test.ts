@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runScenarioText } from "../src/scenario/run";
+import { runScenarioText } from "../src/cli/runScenario";
 
 const dir = import.meta.dirname;
 const files = readdirSync(dir)

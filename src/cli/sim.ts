@@ -4,7 +4,7 @@
  * failed or a step could not run, 2 when the script (or the command line) is wrong.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { runScenarioText } from "../scenario/run";
+import { runScenarioText } from "./runScenario";
 
 interface Options {
   file: string;

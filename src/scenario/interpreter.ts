@@ -2,7 +2,6 @@ import type { ByteString } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import { formatReply } from "../engine/resp/redisCli";
 import type { Cluster } from "../sim/cluster";
-import { ClusterError } from "../sim/cluster";
 import type { CompareOp, ExpectFieldLine, Line, RepeatableLine, Script } from "./ast";
 import { expand } from "./expand";
 import { readField } from "./fields";
@@ -57,7 +56,8 @@ export class Interpreter {
       try {
         await this.runLine(line);
       } catch (e) {
-        if (e instanceof StepFailure || e instanceof ClusterError) {
+        // Cluster errors are the script's fault (a command to a crashed node, ...): they end the run.
+        if (e instanceof StepFailure || (e instanceof Error && e.name === "ClusterError")) {
           return { ok: false, line: line.line, message: `line ${line.line}: ${e.message}` };
         }
         throw e;

@@ -34,7 +34,9 @@ export interface NodeSnapshot {
 }
 
 /** Error raised for a step that cannot be carried out (the script's fault, not a crash). */
-export class ClusterError extends Error {}
+export class ClusterError extends Error {
+  override readonly name = "ClusterError";
+}
 
 /**
  * The one interface the scenario interpreter and the page drive a cluster

@@ -199,13 +199,11 @@ function srandmemberWithCount(ctx: ExecContext, argv: readonly ByteString[]): Re
   return bulkArray([...picked]);
 }
 
-type SetLookup = RSet | null | Reply;
-
 /** Looks up the source sets; a store command uses write lookups. Null for a missing key. */
 function lookupSets(ctx: ExecContext, keys: readonly ByteString[], forStore: boolean): (RSet | null)[] | Reply {
   const sets: (RSet | null)[] = [];
   for (const key of keys) {
-    const set: SetLookup = forStore ? writeTyped(ctx, key, "set") : readTyped(ctx, key, "set");
+    const set = forStore ? writeTyped(ctx, key, "set") : readTyped(ctx, key, "set");
     if (set === WRONG_TYPE) return WRONGTYPE;
     sets.push(set ?? null);
   }

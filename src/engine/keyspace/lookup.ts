@@ -62,7 +62,8 @@ export const WRONG_TYPE: unique symbol = Symbol("WRONGTYPE");
 export type WrongType = typeof WRONG_TYPE;
 
 /** The payload of a value of type T: a ByteString, an array, a Map or a Set. */
-export type ValueOf<T extends RedisType> = Extract<RedisValue, { type: T }>["value"];
+type Payloads = { [K in RedisType]: Extract<RedisValue, { type: K }>["value"] };
+export type ValueOf<T extends RedisType> = Payloads[T];
 
 function typed<T extends RedisType>(value: RedisValue | undefined, type: T): ValueOf<T> | undefined | WrongType {
   if (value === undefined) return undefined;

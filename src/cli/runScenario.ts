@@ -1,8 +1,8 @@
 import { InProcessCluster } from "../sim/inProcessCluster";
 import type { TraceEvent } from "../sim/trace";
-import type { RunResult, TranscriptEntry } from "./interpreter";
-import { Interpreter } from "./interpreter";
-import { formatError, parseScenario } from "./parse";
+import type { RunResult, TranscriptEntry } from "../scenario/interpreter";
+import { Interpreter } from "../scenario/interpreter";
+import { formatError, parseScenario } from "../scenario/parse";
 
 export interface RunOptions {
   /** Overrides the script's `seed` line. */
