@@ -29,7 +29,10 @@ describe("built-in scenarios", () => {
       expect(outcome.result.ok ? "ok" : outcome.result.message).toBe("ok");
       const golden = join(dir, file.replace(/\.scenario$/, ".golden"));
       if (process.env.UPDATE_GOLDEN === "1") writeFileSync(golden, transcript);
-      if (!existsSync(golden)) throw new Error(`no golden transcript ${golden}: run UPDATE_GOLDEN=1 npx vitest run scenarios`);
+      if (!existsSync(golden))
+        throw new Error(
+          `no golden transcript ${golden}: run UPDATE_GOLDEN=1 npx vitest run scenarios`,
+        );
       expect(transcript).toBe(readFileSync(golden, "utf8"));
     });
   }

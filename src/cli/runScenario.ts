@@ -24,12 +24,20 @@ export type RunOutcome =
     };
 
 /** Parses and runs a scenario in-process: what `npm run sim` and the scenario tests do. */
-export async function runScenarioText(text: string, file: string, options: RunOptions = {}): Promise<RunOutcome> {
+export async function runScenarioText(
+  text: string,
+  file: string,
+  options: RunOptions = {},
+): Promise<RunOutcome> {
   const parsed = parseScenario(text, file);
   if (!parsed.ok) return { kind: "parseError", errors: parsed.errors.map(formatError) };
   const script = parsed.script;
   const seed = options.seed ?? script.seed;
-  const cluster = new InProcessCluster({ seed, epochMs: script.epochMs, version: script.redisVersion });
+  const cluster = new InProcessCluster({
+    seed,
+    epochMs: script.epochMs,
+    version: script.redisVersion,
+  });
   const interpreter = new Interpreter(script, cluster);
   const result = await interpreter.run();
   const transcript = interpreter.transcript;
@@ -47,7 +55,9 @@ export async function runScenarioText(text: string, file: string, options: RunOp
     ok: result.ok,
     ...(result.ok ? {} : { error: { line: result.line, message: result.message } }),
     transcript: transcript.map((e) => ({ line: e.line, t_us: e.t, kind: e.kind, text: e.text })),
-    steps: transcript.filter((e) => e.kind === "step").map((e) => ({ title: e.text.slice(3), t_us: e.t })),
+    steps: transcript
+      .filter((e) => e.kind === "step")
+      .map((e) => ({ title: e.text.slice(3), t_us: e.t })),
     info,
   };
   return { kind: "ran", result, transcript, trace: cluster.trace(), json, cluster };

@@ -25,7 +25,8 @@ function parseArgs(args: readonly string[]): Options | string {
     if (a === "--json") json = true;
     else if (a === "--seed") {
       const v = args[++i];
-      if (v === undefined || !/^\d+$/.test(v)) return `--seed needs a non-negative integer\n${USAGE}`;
+      if (v === undefined || !/^\d+$/.test(v))
+        return `--seed needs a non-negative integer\n${USAGE}`;
       seed = Number(v);
     } else if (a === "--trace") {
       const v = args[++i];
@@ -37,7 +38,12 @@ function parseArgs(args: readonly string[]): Options | string {
     else return `one scenario file at a time\n${USAGE}`;
   }
   if (file === undefined) return USAGE;
-  return { file, json, ...(seed !== undefined ? { seed } : {}), ...(trace !== undefined ? { trace } : {}) };
+  return {
+    file,
+    json,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(trace !== undefined ? { trace } : {}),
+  };
 }
 
 async function main(): Promise<number> {
@@ -79,7 +85,9 @@ main().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     process.exitCode = 3;
   },
 );

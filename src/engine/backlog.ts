@@ -202,7 +202,8 @@ class RingBacklog implements Backlog {
   feed(bytes: ByteString): void {
     this.end += bytes.length;
     const joined = this.data + bytes;
-    this.data = joined.length > this.sizeBytes ? joined.slice(joined.length - this.sizeBytes) : joined;
+    this.data =
+      joined.length > this.sizeBytes ? joined.slice(joined.length - this.sizeBytes) : joined;
   }
 
   readFrom(offset: number): ByteString {

@@ -20,17 +20,36 @@ export type ProcessInput =
   /** An outbound connection could not be established (nobody listening). */
   | { readonly kind: "connectFailed"; readonly conn: ConnId }
   /** Another process opened a connection to this one. */
-  | { readonly kind: "accepted"; readonly conn: ConnId; readonly peerIp: string; readonly peerPort: number }
+  | {
+      readonly kind: "accepted";
+      readonly conn: ConnId;
+      readonly peerIp: string;
+      readonly peerPort: number;
+    }
   | { readonly kind: "bytesReceived"; readonly conn: ConnId; readonly bytes: ByteString }
   /** The peer closed the connection, or it was reset. */
   | { readonly kind: "connectionClosed"; readonly conn: ConnId }
-  | { readonly kind: "clientCommand"; readonly client: ClientKey; readonly argv: readonly ByteString[] }
+  | {
+      readonly kind: "clientCommand";
+      readonly client: ClientKey;
+      readonly argv: readonly ByteString[];
+    }
   | { readonly kind: "timerFired" };
 
 /** What a process asks its host to carry out. */
 export type ProcessOutput =
-  | { readonly kind: "send"; readonly conn: ConnId; readonly bytes: ByteString; readonly label?: string }
-  | { readonly kind: "connect"; readonly conn: ConnId; readonly host: string; readonly port: number }
+  | {
+      readonly kind: "send";
+      readonly conn: ConnId;
+      readonly bytes: ByteString;
+      readonly label?: string;
+    }
+  | {
+      readonly kind: "connect";
+      readonly conn: ConnId;
+      readonly host: string;
+      readonly port: number;
+    }
   | { readonly kind: "close"; readonly conn: ConnId }
   | { readonly kind: "reply"; readonly client: ClientKey; readonly reply: Reply }
   /** Wake me with `timerFired` at this time (replaces any earlier request). */
@@ -41,10 +60,18 @@ export type ProcessOutput =
 
 /** Things worth showing that are not bytes: log lines and state changes. */
 export type ProcessEvent =
-  | { readonly type: "log"; readonly level: "notice" | "warning" | "verbose"; readonly text: string }
+  | {
+      readonly type: "log";
+      readonly level: "notice" | "warning" | "verbose";
+      readonly text: string;
+    }
   | { readonly type: "role"; readonly role: "master" | "slave"; readonly masterHost: string | null }
   | { readonly type: "replState"; readonly state: ReplState }
-  | { readonly type: "replicaState"; readonly replica: string; readonly state: ReplicaState | "gone" }
+  | {
+      readonly type: "replicaState";
+      readonly replica: string;
+      readonly state: ReplicaState | "gone";
+    }
   | {
       readonly type: "sync";
       readonly replica: string;
@@ -52,7 +79,12 @@ export type ProcessEvent =
       readonly replId: string;
       readonly offset: number;
     }
-  | { readonly type: "replId"; readonly replId: string; readonly replId2: string; readonly secondReplOffset: number };
+  | {
+      readonly type: "replId";
+      readonly replId: string;
+      readonly replId2: string;
+      readonly secondReplOffset: number;
+    };
 
 /**
  * Replica-side link state (`server.h: repl_state`), grouped as ROLE and INFO

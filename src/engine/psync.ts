@@ -46,7 +46,11 @@ export function decidePsync(
     ]);
   }
   const b = state.backlog;
-  if (!b || requestedOffset < b.firstByteOffset || requestedOffset > b.firstByteOffset + b.histlen) {
+  if (
+    !b ||
+    requestedOffset < b.firstByteOffset ||
+    requestedOffset > b.firstByteOffset + b.histlen
+  ) {
     const log = [
       `Unable to partial resync with replica ${replicaName} for lack of backlog (Replica request was: ${requestedOffset}).`,
     ];

@@ -181,11 +181,7 @@ export class Interpreter {
         return;
       case "command": {
         const argv = line.words.map((w) => this.word(w.bytes, count));
-        this.emit(
-          line.line,
-          "command",
-          `${line.name}> ${this.word(line.text, count)}`,
-        );
+        this.emit(line.line, "command", `${line.name}> ${this.word(line.text, count)}`);
         const reply = await c.command(line.name, "script", argv);
         this.emit(line.line, "reply", formatReply(reply));
         return;

@@ -23,7 +23,12 @@ export type Fault =
   | { readonly kind: "restart"; readonly node: string }
   | { readonly kind: "sleep"; readonly node: string; readonly durationUs: number }
   | { readonly kind: "network"; readonly settings: Partial<PathSettings> }
-  | { readonly kind: "link"; readonly a: string; readonly b: string; readonly settings: Partial<PathSettings> };
+  | {
+      readonly kind: "link";
+      readonly a: string;
+      readonly b: string;
+      readonly settings: Partial<PathSettings>;
+    };
 
 /** A snapshot of one node for checks and views. */
 export interface NodeSnapshot {
@@ -50,7 +55,12 @@ export interface Cluster {
   setVersion(version: "7.0" | "6.2"): void;
   startNode(spec: NodeSpec): Promise<void>;
   /** Sends a command from a client living on the node's host and waits (virtually) for the reply. */
-  command(node: string, client: string, argv: readonly ByteString[], maxWaitUs?: number): Promise<Reply>;
+  command(
+    node: string,
+    client: string,
+    argv: readonly ByteString[],
+    maxWaitUs?: number,
+  ): Promise<Reply>;
   fault(fault: Fault): Promise<void>;
   advance(durationUs: VirtualTime): Promise<void>;
   /** Lets time pass until the cluster is quiet; false if that did not happen within maxUs. */

@@ -163,7 +163,9 @@ export class InProcessCluster implements Cluster {
       epochMs: this.epochMs,
       version: this.version,
       config: spec.config,
-      ...(spec.replicaOf !== undefined ? { replicaOf: { host: spec.replicaOf, port: REDIS_PORT } } : {}),
+      ...(spec.replicaOf !== undefined
+        ? { replicaOf: { host: spec.replicaOf, port: REDIS_PORT } }
+        : {}),
     });
     slot.server = server;
     slot.stalledUntil = 0;
@@ -177,11 +179,20 @@ export class InProcessCluster implements Cluster {
       replicaOf: spec.replicaOf ?? null,
     });
     // Boot: the first serverCron is asked for by the process itself.
-    this.pushLocal(slot, { kind: "timer", node: slot.name, incarnation: slot.incarnation }, server.startTime + 1000);
+    this.pushLocal(
+      slot,
+      { kind: "timer", node: slot.name, incarnation: slot.incarnation },
+      server.startTime + 1000,
+    );
     slot.timerAt = server.startTime + 1000;
   }
 
-  command(node: string, client: string, argv: readonly ByteString[], maxWaitUs = 60_000_000): Promise<Reply> {
+  command(
+    node: string,
+    client: string,
+    argv: readonly ByteString[],
+    maxWaitUs = 60_000_000,
+  ): Promise<Reply> {
     const slot = this.slots.get(node);
     if (!slot?.server) throw new ClusterError(`${node} is not running`);
     const key = `${node}/${client}`;
@@ -299,9 +310,15 @@ export class InProcessCluster implements Cluster {
           this.requireNode(fault.b);
           this.network.cut(fault.a, fault.b);
         } else {
-          for (const other of this.slots.keys()) if (other !== fault.a) this.network.cut(fault.a, other);
+          for (const other of this.slots.keys())
+            if (other !== fault.a) this.network.cut(fault.a, other);
         }
-        this.record({ t: this.time, type: "fault", fault: "cut", nodes: fault.b ? [fault.a, fault.b] : [fault.a] });
+        this.record({
+          t: this.time,
+          type: "fault",
+          fault: "cut",
+          nodes: fault.b ? [fault.a, fault.b] : [fault.a],
+        });
         break;
       case "heal": {
         let healed: [string, string][];
@@ -311,7 +328,12 @@ export class InProcessCluster implements Cluster {
           healed = this.network.healAll(fault.a);
         }
         for (const [x, y] of healed) this.releaseHeld(x, y);
-        this.record({ t: this.time, type: "fault", fault: "heal", nodes: [fault.a, fault.b].filter((n): n is string => !!n) });
+        this.record({
+          t: this.time,
+          type: "fault",
+          fault: "heal",
+          nodes: [fault.a, fault.b].filter((n): n is string => !!n),
+        });
         break;
       }
       case "reset":
@@ -439,7 +461,14 @@ export class InProcessCluster implements Cluster {
       if (!alive || !slot) {
         // Nobody listening: the initiator gets a reset.
         this.sendNet(conn, ev.to, ev.from, { kind: "synAck", ok: false });
-        this.record({ t: this.time, type: "connClose", conn: conn.id, from: ev.to, to: ev.from, reason: "refused" });
+        this.record({
+          t: this.time,
+          type: "connClose",
+          conn: conn.id,
+          from: ev.to,
+          to: ev.from,
+          reason: "refused",
+        });
         return;
       }
       if (slot.stalledUntil > this.time) {
@@ -448,7 +477,12 @@ export class InProcessCluster implements Cluster {
       }
       const initiator = this.slots.get(ev.from);
       this.record({ t: this.time, type: "connOpen", conn: conn.id, from: ev.from, to: ev.to });
-      this.deliverInput(slot, { kind: "accepted", conn: conn.id, peerIp: initiator?.ip ?? "", peerPort: conn.peerPort });
+      this.deliverInput(slot, {
+        kind: "accepted",
+        conn: conn.id,
+        peerIp: initiator?.ip ?? "",
+        peerPort: conn.peerPort,
+      });
       this.sendNet(conn, ev.to, ev.from, { kind: "synAck", ok: true });
       return;
     }
@@ -467,7 +501,14 @@ export class InProcessCluster implements Cluster {
         }
         break;
       case "deliver":
-        this.record({ t: this.time, type: "deliver", conn: conn.id, from: ev.from, to: ev.to, size: ev.bytes.length });
+        this.record({
+          t: this.time,
+          type: "deliver",
+          conn: conn.id,
+          from: ev.from,
+          to: ev.to,
+          size: ev.bytes.length,
+        });
         this.deliverInput(slot, { kind: "bytesReceived", conn: conn.id, bytes: ev.bytes });
         break;
       case "fin":
@@ -485,7 +526,10 @@ export class InProcessCluster implements Cluster {
   ): void {
     const dir = this.direction(conn, from);
     const path = this.network.path(from, to);
-    const at = Math.max(this.time + path.latencyUs + this.jitter(from, to, path.jitterUs), dir.lastDeliverAt);
+    const at = Math.max(
+      this.time + path.latencyUs + this.jitter(from, to, path.jitterUs),
+      dir.lastDeliverAt,
+    );
     dir.lastDeliverAt = at;
     const src = this.slots.get(from);
     const key = { at, source: src?.rank ?? -1, seq: src ? src.seq++ : this.harnessSeq++ };
@@ -533,21 +577,35 @@ export class InProcessCluster implements Cluster {
           this.close(slot, out.conn);
           break;
         case "reply": {
-          this.record({ t: this.time, type: "reply", node: slot.name, client: out.client, reply: out.reply });
+          this.record({
+            t: this.time,
+            type: "reply",
+            node: slot.name,
+            client: out.client,
+            reply: out.reply,
+          });
           const inbox = this.replies.get(`${slot.name}/${out.client}`);
           if (inbox) inbox.push(out.reply);
           break;
         }
         case "timer":
           slot.timerAt = out.at;
-          this.pushLocal(slot, { kind: "timer", node: slot.name, incarnation: slot.incarnation }, out.at);
+          this.pushLocal(
+            slot,
+            { kind: "timer", node: slot.name, incarnation: slot.incarnation },
+            out.at,
+          );
           break;
         case "stall": {
           slot.stalledUntil = Math.max(slot.stalledUntil, out.until);
           this.record({ t: this.time, type: "stall", node: slot.name, until: out.until });
           const rest = outputs.slice(i + 1);
           if (rest.length > 0) {
-            this.pushLocal(slot, { kind: "outputs", node: slot.name, incarnation: slot.incarnation, outputs: rest }, out.until);
+            this.pushLocal(
+              slot,
+              { kind: "outputs", node: slot.name, incarnation: slot.incarnation, outputs: rest },
+              out.until,
+            );
           }
           return;
         }
@@ -566,7 +624,9 @@ export class InProcessCluster implements Cluster {
     if (!mine.open) return;
     const dir = this.direction(conn, slot.name);
     const path = this.network.path(slot.name, peer.node);
-    const { pieces, deliverAt } = scheduleSend(dir, this.time, bytes.length, path, () => this.jitter(slot.name, peer.node, path.jitterUs));
+    const { pieces, deliverAt } = scheduleSend(dir, this.time, bytes.length, path, () =>
+      this.jitter(slot.name, peer.node, path.jitterUs),
+    );
     this.record({
       t: this.time,
       type: "send",
@@ -598,7 +658,12 @@ export class InProcessCluster implements Cluster {
     if (!target) {
       this.pushLocal(
         slot,
-        { kind: "input", node: slot.name, incarnation: slot.incarnation, input: { kind: "connectFailed", conn: connId } },
+        {
+          kind: "input",
+          node: slot.name,
+          incarnation: slot.incarnation,
+          input: { kind: "connectFailed", conn: connId },
+        },
         this.time,
       );
       return;
@@ -621,7 +686,14 @@ export class InProcessCluster implements Cluster {
     const peer = mine === conn.a ? conn.b : conn.a;
     if (!mine.open) return;
     mine.open = false;
-    this.record({ t: this.time, type: "connClose", conn: connId, from: slot.name, to: peer.node, reason: "close" });
+    this.record({
+      t: this.time,
+      type: "connClose",
+      conn: connId,
+      from: slot.name,
+      to: peer.node,
+      reason: "close",
+    });
     if (peer.open) this.sendNet(conn, slot.name, peer.node, { kind: "fin" });
     else this.conns.delete(connId);
   }
@@ -639,10 +711,22 @@ export class InProcessCluster implements Cluster {
         end.open = false;
         const slot = this.slots.get(end.node);
         if (!slot?.server || slot.incarnation !== end.incarnation) continue;
-        this.record({ t: this.time, type: "connClose", conn: conn.id, from: end === conn.a ? conn.b.node : conn.a.node, to: end.node, reason: "reset" });
+        this.record({
+          t: this.time,
+          type: "connClose",
+          conn: conn.id,
+          from: end === conn.a ? conn.b.node : conn.a.node,
+          to: end.node,
+          reason: "reset",
+        });
         this.pushLocal(
           slot,
-          { kind: "input", node: slot.name, incarnation: slot.incarnation, input: { kind: "connectionClosed", conn: conn.id } },
+          {
+            kind: "input",
+            node: slot.name,
+            incarnation: slot.incarnation,
+            input: { kind: "connectionClosed", conn: conn.id },
+          },
           this.time,
         );
       }
@@ -666,7 +750,14 @@ export class InProcessCluster implements Cluster {
       if (!mine?.open) continue;
       mine.open = false;
       const peer = mine === conn.a ? conn.b : conn.a;
-      this.record({ t: this.time, type: "connClose", conn: conn.id, from: name, to: peer.node, reason: "crash" });
+      this.record({
+        t: this.time,
+        type: "connClose",
+        conn: conn.id,
+        from: name,
+        to: peer.node,
+        reason: "crash",
+      });
       if (peer.open) this.sendNet(conn, name, peer.node, { kind: "fin" });
     }
   }

@@ -8,7 +8,14 @@ import type { Reply } from "../engine/reply";
  * serialises as JSON lines.
  */
 export type TraceEvent =
-  | { readonly t: VirtualTime; readonly type: "nodeStarted"; readonly node: string; readonly ip: string; readonly runId: string; readonly replicaOf: string | null }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "nodeStarted";
+      readonly node: string;
+      readonly ip: string;
+      readonly runId: string;
+      readonly replicaOf: string | null;
+    }
   | { readonly t: VirtualTime; readonly type: "nodeCrashed"; readonly node: string }
   | {
       readonly t: VirtualTime;
@@ -21,11 +28,58 @@ export type TraceEvent =
       /** When the last byte arrives, unless the path is cut meanwhile. */
       readonly deliverAt: VirtualTime;
     }
-  | { readonly t: VirtualTime; readonly type: "deliver"; readonly conn: ConnId; readonly from: string; readonly to: string; readonly size: number }
-  | { readonly t: VirtualTime; readonly type: "connOpen"; readonly conn: ConnId; readonly from: string; readonly to: string }
-  | { readonly t: VirtualTime; readonly type: "connClose"; readonly conn: ConnId; readonly from: string; readonly to: string; readonly reason: "close" | "reset" | "crash" | "refused" }
-  | { readonly t: VirtualTime; readonly type: "process"; readonly node: string; readonly event: ProcessEvent }
-  | { readonly t: VirtualTime; readonly type: "command"; readonly node: string; readonly client: string; readonly argv: readonly ByteString[] }
-  | { readonly t: VirtualTime; readonly type: "reply"; readonly node: string; readonly client: string; readonly reply: Reply }
-  | { readonly t: VirtualTime; readonly type: "fault"; readonly fault: string; readonly nodes: readonly string[] }
-  | { readonly t: VirtualTime; readonly type: "stall"; readonly node: string; readonly until: VirtualTime };
+  | {
+      readonly t: VirtualTime;
+      readonly type: "deliver";
+      readonly conn: ConnId;
+      readonly from: string;
+      readonly to: string;
+      readonly size: number;
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "connOpen";
+      readonly conn: ConnId;
+      readonly from: string;
+      readonly to: string;
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "connClose";
+      readonly conn: ConnId;
+      readonly from: string;
+      readonly to: string;
+      readonly reason: "close" | "reset" | "crash" | "refused";
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "process";
+      readonly node: string;
+      readonly event: ProcessEvent;
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "command";
+      readonly node: string;
+      readonly client: string;
+      readonly argv: readonly ByteString[];
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "reply";
+      readonly node: string;
+      readonly client: string;
+      readonly reply: Reply;
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "fault";
+      readonly fault: string;
+      readonly nodes: readonly string[];
+    }
+  | {
+      readonly t: VirtualTime;
+      readonly type: "stall";
+      readonly node: string;
+      readonly until: VirtualTime;
+    };

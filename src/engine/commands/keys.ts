@@ -14,7 +14,7 @@ import type { RedisValue } from "../keyspace/value";
 import { hashString } from "../random";
 import type { Reply } from "../reply";
 import { ERR, NIL, OK, array, bulk, error, integer, simple } from "../reply";
-import { eqi, longArg, longLongArg } from "./args";
+import { eqi, longArg, longLongArg, rangeLongArg } from "./args";
 import type { CommandSpec, ExecContext } from "./command";
 import { stringMatchLen } from "./globPattern";
 import { LLONG_MAX, LLONG_MIN, cString } from "./numbers";
@@ -66,8 +66,8 @@ function parseExpireFlags(argv: readonly ByteString[]): number | Reply {
 
 /**
  * `expireGenericCommand`: EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT. Propagates as
- * `PEXPIREAT key <abs-ms>` (options dropped), or as DEL/UNLINK
- * (lazyfree-lazy-expire) when the time is already past on a master.
+ * `PEXPIREAT key <abs-ms> [options as sent]` (a PEXPIREAT goes as sent), or as
+ * DEL/UNLINK (lazyfree-lazy-expire) when the time is already past on a master.
  */
 function expireFamily(command: string, relative: boolean, unitSeconds: boolean) {
   return (ctx: ExecContext, argv: readonly ByteString[]): Reply => {
@@ -102,7 +102,7 @@ function expireFamily(command: string, relative: boolean, unitSeconds: boolean) 
       return integer(1);
     }
     ctx.db.expires.set(key, Number(when));
-    ctx.rewrite(["PEXPIREAT", key, when.toString()]);
+    if (relative || unitSeconds) ctx.rewrite(["PEXPIREAT", key, when.toString(), ...argv.slice(3)]);
     ctx.markDirty();
     return integer(1);
   };
@@ -307,8 +307,8 @@ function copyValue(value: RedisValue): RedisValue {
   }
 }
 
-const INT_MIN = -2147483648;
-const INT_MAX = 2147483647;
+const INT_MIN = -2147483648n;
+const INT_MAX = 2147483647n;
 
 /** COPY source destination [DB db] [REPLACE]. */
 function copyCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
@@ -318,9 +318,8 @@ function copyCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
     if (eqi(argv[j], "replace")) {
       replace = true;
     } else if (eqi(argv[j], "db") && j + 1 < argv.length) {
-      const id = longArg(argv[j + 1] ?? "");
+      const id = rangeLongArg(argv[j + 1] ?? "", INT_MIN, INT_MAX);
       if (typeof id !== "number") return id;
-      if (id < INT_MIN || id > INT_MAX) return error("ERR value is out of range");
       if (id < 0 || id >= ctx.keyspace.dbs.length) return error(ERR.selectRange);
       dst = ctx.keyspace.db(id);
       j++;

@@ -60,8 +60,9 @@ export interface Client {
   closing: boolean;
 }
 
+/** `replicationGetSlaveName`: `ip:listening-port` as the replica announced them. */
 export function replicaName(c: Client): string {
-  const ip = c.replica?.announcedIp ?? c.peerIp;
-  const port = c.replica?.listeningPort ? String(c.replica.listeningPort) : "<unknown-replica-port>";
-  return `${ip}:${port}`;
+  const ip = c.replica?.announcedIp ?? c.replconf.ip ?? c.peerIp;
+  const port = c.replica?.listeningPort ?? c.replconf.listeningPort;
+  return `${ip}:${port ? String(port) : "<unknown-replica-port>"}`;
 }

@@ -20,7 +20,12 @@ export interface ServerCommandSpec {
   readonly arity: number;
   readonly flags: readonly CommandFlag[];
   /** Returns the reply, or null when the command answers later or not at all. */
-  readonly run: (s: Server, client: Client, argv: readonly ByteString[], unit: ExecutionUnit) => Reply | null;
+  readonly run: (
+    s: Server,
+    client: Client,
+    argv: readonly ByteString[],
+    unit: ExecutionUnit,
+  ) => Reply | null;
 }
 
 type AnySpec = { kind: "data"; spec: CommandSpec } | { kind: "server"; spec: ServerCommandSpec };
@@ -42,7 +47,15 @@ function flagsOf(entry: AnySpec): readonly CommandFlag[] {
   return entry.spec.flags;
 }
 
-const MULTI_PASSTHROUGH = new Set(["exec", "discard", "multi", "watch", "unwatch", "quit", "reset"]);
+const MULTI_PASSTHROUGH = new Set([
+  "exec",
+  "discard",
+  "multi",
+  "watch",
+  "unwatch",
+  "quit",
+  "reset",
+]);
 
 /**
  * `processCommand`: lookup, arity, the replication-related refusals in Redis's
@@ -63,7 +76,8 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
   const isExec = name === "exec";
   const isWrite =
     flags.includes("write") ||
-    (isExec && (client.multi ?? []).some((q) => lookupCommand(q[0] ?? "")?.spec.flags.includes("write")));
+    (isExec &&
+      (client.multi ?? []).some((q) => lookupCommand(q[0] ?? "")?.spec.flags.includes("write")));
   const fromMaster = client.flag === "master";
 
   if (isWrite && !fromMaster && !enoughGoodReplicas(s)) {
@@ -103,7 +117,10 @@ function reject(s: Server, client: Client, message: string, isExec = false): voi
     // `execCommandAbort`: the transaction is discarded with the reason.
     client.multi = null;
     client.multiDirty = false;
-    s.reply(client, { type: "error", value: `EXECABORT Transaction discarded because of: ${message}` });
+    s.reply(client, {
+      type: "error",
+      value: `EXECABORT Transaction discarded because of: ${message}`,
+    });
     return;
   }
   if (client.multi !== null) client.multiDirty = true;
@@ -171,7 +188,10 @@ export function call(
 function deleteExpiredKey(s: Server, db: Db, key: ByteString, unit: ExecutionUnit): void {
   db.delete(key);
   s.stats.expiredKeys++;
-  unit.ops.push({ dbid: db.id, argv: [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key] });
+  unit.ops.push({
+    dbid: db.id,
+    argv: [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key],
+  });
 }
 
 /** Deletes one expired key from the active expire cycle, propagated on its own. */

@@ -36,7 +36,12 @@ const TITLES: Record<string, string> = {
 export function genInfo(s: Server, args: readonly ByteString[]): string {
   const wanted = new Set<string>();
   const names = args.map((a) => a.toLowerCase());
-  if (names.length === 0 || names.includes("default") || names.includes("all") || names.includes("everything")) {
+  if (
+    names.length === 0 ||
+    names.includes("default") ||
+    names.includes("all") ||
+    names.includes("everything")
+  ) {
     for (const n of DEFAULT_SECTIONS) wanted.add(n);
   }
   for (const n of names) if (n in TITLES) wanted.add(n);
@@ -209,7 +214,10 @@ function replicationSection(s: Server): Fields {
       f.push(["master_sync_last_io_seconds_ago", nowSec - link.lastIoSec]);
     }
     if (s.replState !== "connected") {
-      f.push(["master_link_down_since_seconds", s.replDownSinceSec ? nowSec - s.replDownSinceSec : -1]);
+      f.push([
+        "master_link_down_since_seconds",
+        s.replDownSinceSec ? nowSec - s.replDownSinceSec : -1,
+      ]);
     }
     f.push(["slave_priority", s.configInt("replica-priority")]);
     f.push(["slave_read_only", s.configBool("replica-read-only") ? 1 : 0]);
@@ -227,7 +235,10 @@ function replicationSection(s: Server): Fields {
       info.state === "online" ? "online" : info.state === "sendBulk" ? "send_bulk" : "wait_bgsave";
     const lag = info.state === "online" ? nowSec - info.ackTimeSec : 0;
     const [ip = r.peerIp] = replicaName(r).split(":");
-    f.push([`slave${i}`, `ip=${ip},port=${info.listeningPort},state=${state},offset=${info.ackOffset},lag=${lag}`]);
+    f.push([
+      `slave${i}`,
+      `ip=${ip},port=${info.listeningPort},state=${state},offset=${info.ackOffset},lag=${lag}`,
+    ]);
     i++;
   }
   f.push(["master_failover_state", "no-failover"]);

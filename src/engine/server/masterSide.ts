@@ -26,7 +26,10 @@ export function syncCommand(s: Server, client: Client, argv: readonly ByteString
   if (isPsync) {
     const raw = argv[2] ?? "";
     if (!/^-?\d+$/.test(raw)) {
-      s.log(`Replica ${replicaName(client)} asks for synchronization but with a wrong offset`, "warning");
+      s.log(
+        `Replica ${replicaName(client)} asks for synchronization but with a wrong offset`,
+        "warning",
+      );
       return { type: "error", value: "ERR value is not an integer or out of range" };
     }
     psyncOffset = Number(raw);
@@ -51,7 +54,13 @@ export function syncCommand(s: Server, client: Client, argv: readonly ByteString
   client.replica = info;
   s.replicas.push(client);
   s.emit({ type: "replicaState", replica: name, state: info.state });
-  s.emit({ type: "sync", replica: name, decision: "fullresync", replId: s.replId, offset: s.masterReplOffset });
+  s.emit({
+    type: "sync",
+    replica: name,
+    decision: "fullresync",
+    replId: s.replId,
+    offset: s.masterReplOffset,
+  });
 
   if (s.replicas.length === 1 && !s.backlog) {
     // The first replica of a master without history starts a new one.
@@ -123,7 +132,8 @@ function acceptPartialResync(s: Server, client: Client, offset: number): void {
 export function startBgsaveForReplication(s: Server): void {
   const waiting = s.replicas.filter((r) => r.replica?.state === "waitBgsaveStart");
   if (waiting.length === 0) return;
-  const socketTarget = s.configBool("repl-diskless-sync") && waiting.every((r) => r.replica?.capaEof);
+  const socketTarget =
+    s.configBool("repl-diskless-sync") && waiting.every((r) => r.replica?.capaEof);
   s.log(`Starting BGSAVE for SYNC with target: ${socketTarget ? "replicas sockets" : "disk"}`);
   for (const r of waiting) {
     const info = r.replica;
@@ -200,7 +210,11 @@ function flushPending(s: Server, r: Client): void {
 }
 
 /** `REPLCONF` from a replica (or, for GETACK, from our master). */
-export function replconfCommand(s: Server, client: Client, argv: readonly ByteString[]): Reply | null {
+export function replconfCommand(
+  s: Server,
+  client: Client,
+  argv: readonly ByteString[],
+): Reply | null {
   if (argv.length % 2 === 0) return { type: "error", value: "ERR syntax error" };
   for (let i = 1; i < argv.length; i += 2) {
     const option = (argv[i] ?? "").toLowerCase();
@@ -311,7 +325,8 @@ export function masterCron(s: Server): void {
   }
   // Newlines keep replicas waiting for a snapshot from timing out (not stream bytes).
   for (const r of s.replicas) {
-    if (r.replica?.state === "waitBgsaveStart" && r.conn !== null) s.send(r.conn, "\n", "keepalive");
+    if (r.replica?.state === "waitBgsaveStart" && r.conn !== null)
+      s.send(r.conn, "\n", "keepalive");
   }
   const timeout = s.configInt("repl-timeout");
   for (const r of [...s.replicas]) {
@@ -345,7 +360,9 @@ function startPendingFork(s: Server, now: number): void {
   const maxReplicas = s.configInt("repl-diskless-sync-max-replicas");
   const delay = s.configInt("repl-diskless-sync-delay");
   const maxIdle = Math.max(
-    ...waiting.map((r) => now - Math.floor((s.epochMs + Math.floor(r.lastInteractionUs / 1000)) / 1000)),
+    ...waiting.map(
+      (r) => now - Math.floor((s.epochMs + Math.floor(r.lastInteractionUs / 1000)) / 1000),
+    ),
   );
   if (!diskless || (maxReplicas > 0 && waiting.length >= maxReplicas) || maxIdle >= delay) {
     startBgsaveForReplication(s);

@@ -239,8 +239,16 @@ function handshakeStep(s: Server, link: MasterLink): boolean {
         line.startsWith("-ERR operation not permitted")
       ) {
         s.log("Master replied to PING, replication can continue...");
-        s.send(link.conn, encodeCommand(["REPLCONF", "listening-port", String(s.port)]), "handshake");
-        s.send(link.conn, encodeCommand(["REPLCONF", "capa", "eof", "capa", "psync2"]), "handshake");
+        s.send(
+          link.conn,
+          encodeCommand(["REPLCONF", "listening-port", String(s.port)]),
+          "handshake",
+        );
+        s.send(
+          link.conn,
+          encodeCommand(["REPLCONF", "capa", "eof", "capa", "psync2"]),
+          "handshake",
+        );
         link.phase = "portReply";
       } else if (line.length > 0) {
         s.log(`Error reply to PING from master: '${line}'`, "warning");
@@ -254,7 +262,8 @@ function handshakeStep(s: Server, link: MasterLink): boolean {
       link.phase = "capaReply";
       return true;
     case "capaReply":
-      if (line.startsWith("-")) s.log(`(Non critical) Master does not understand REPLCONF capa: ${line}`);
+      if (line.startsWith("-"))
+        s.log(`(Non critical) Master does not understand REPLCONF capa: ${line}`);
       sendPsync(s, link);
       return true;
     case "psyncReply":

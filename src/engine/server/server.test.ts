@@ -106,7 +106,9 @@ describe("the replica side of the handshake", () => {
     if (connect?.kind !== "connect") throw new Error("no connect");
     s.handle(1000, { kind: "connected", conn: connect.conn });
     s.handle(1000, { kind: "bytesReceived", conn: connect.conn, bytes: "+PONG\r\n" });
-    const psync = sends(s.handle(1000, { kind: "bytesReceived", conn: connect.conn, bytes: "+OK\r\n+OK\r\n" }));
+    const psync = sends(
+      s.handle(1000, { kind: "bytesReceived", conn: connect.conn, bytes: "+OK\r\n+OK\r\n" }),
+    );
     expect(psync).toBe(encodeCommand(["PSYNC", "?", "-1"]));
   });
 

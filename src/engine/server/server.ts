@@ -221,7 +221,9 @@ export class Server {
   send(conn: ConnId, bytes: ByteString, label?: string): void {
     if (bytes.length === 0) return;
     this.stats.netOutputBytes += bytes.length;
-    this.out.push(label === undefined ? { kind: "send", conn, bytes } : { kind: "send", conn, bytes, label });
+    this.out.push(
+      label === undefined ? { kind: "send", conn, bytes } : { kind: "send", conn, bytes, label },
+    );
   }
 
   openConnection(host: string, port: number): ConnId {
@@ -338,7 +340,10 @@ export class Server {
       if (item === undefined) break;
       if ("error" in item) {
         // Redis answers the protocol error, then closes the connection after writing it.
-        this.log(`Protocol error (${item.reason}) from client: ${client.peerIp}:${client.peerPort}`, "verbose");
+        this.log(
+          `Protocol error (${item.reason}) from client: ${client.peerIp}:${client.peerPort}`,
+          "verbose",
+        );
         this.reply(client, { type: "error", value: `ERR ${item.error}` });
         this.freeClient(client);
         break;
@@ -366,7 +371,11 @@ export class Server {
 
   /** Creates the backlog (`createReplicationBacklog`): first byte at offset + 1. */
   createBacklog(): void {
-    this.backlog = createBacklog(this.version, this.configInt("repl-backlog-size"), this.masterReplOffset);
+    this.backlog = createBacklog(
+      this.version,
+      this.configInt("repl-backlog-size"),
+      this.masterReplOffset,
+    );
   }
 
   /** `changeReplicationId`. */
@@ -431,7 +440,10 @@ export class Server {
    * Propagates one execution unit's commands (`propagatePendingCommands`):
    * wrapped in MULTI/EXEC when there is more than one.
    */
-  propagate(ops: readonly { readonly dbid: number; readonly argv: readonly ByteString[] }[], wrap: boolean): void {
+  propagate(
+    ops: readonly { readonly dbid: number; readonly argv: readonly ByteString[] }[],
+    wrap: boolean,
+  ): void {
     if (ops.length === 0) return;
     if (this.isReplica) return; // replicas only proxy their master's stream
     if (!this.backlog && this.replicas.length === 0) return; // 7.0: nothing to feed

@@ -1,6 +1,6 @@
 import type { ByteString } from "../bytes";
 import { CONFIG_SPECS, findConfig, parseConfigValue } from "../config";
-import { stringMatch } from "../glob";
+import { stringMatchLen } from "../commands/globPattern";
 import type { Reply } from "../reply";
 import { OK, arityError, array, bulk, bulkArray, error, integer } from "../reply";
 import type { Client } from "./client";
@@ -80,8 +80,7 @@ function role(s: Server): Reply {
       );
     return array([bulk("master"), integer(s.masterReplOffset), array(replicas)]);
   }
-  const state =
-    s.replState === "transfer" ? "sync" : s.replState === "none" ? "none" : s.replState;
+  const state = s.replState === "transfer" ? "sync" : s.replState === "none" ? "none" : s.replState;
   const link = s.masterLink;
   return array([
     bulk("slave"),
@@ -114,7 +113,11 @@ function replicaof(s: Server, client: Client, argv: readonly ByteString[]): Repl
     return error("ERR Invalid master port");
   }
   const port = Number(portRaw);
-  if (s.masterHost !== null && s.masterHost.toLowerCase() === host.toLowerCase() && s.masterPort === port) {
+  if (
+    s.masterHost !== null &&
+    s.masterHost.toLowerCase() === host.toLowerCase() &&
+    s.masterPort === port
+  ) {
     s.log(
       "REPLICAOF would result into synchronization with the master we are already connected with. No operation performed.",
     );
@@ -135,7 +138,7 @@ function config(s: Server, _c: Client, argv: readonly ByteString[]): Reply {
       for (const spec of CONFIG_SPECS) {
         if (spec.sentinelOnly || seen.has(spec.name)) continue;
         const names = [spec.name, ...spec.aliases];
-        const matched = names.find((n) => stringMatch(pattern, n, true));
+        const matched = names.find((n) => stringMatchLen(pattern, n, true));
         if (matched === undefined) continue;
         seen.add(spec.name);
         out.push(matched, s.config.get(spec.name) ?? spec.defaultValue);
@@ -154,7 +157,9 @@ function config(s: Server, _c: Client, argv: readonly ByteString[]): Reply {
       }
       const parsed = parseConfigValue(spec, argv[i + 1] ?? "");
       if (!parsed.ok) {
-        return error(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${parsed.reason}`);
+        return error(
+          `ERR CONFIG SET failed (possibly related to argument '${name}') - ${parsed.reason}`,
+        );
       }
       changes.push([spec.name, parsed.value]);
     }
@@ -178,7 +183,8 @@ function config(s: Server, _c: Client, argv: readonly ByteString[]): Reply {
 export function applyConfig(s: Server, name: string, value: string): void {
   s.config.set(name, value);
   if (name === "repl-backlog-size") s.backlog?.resize(Number(value), s.masterReplOffset);
-  if (name === "min-replicas-to-write" || name === "min-replicas-max-lag") refreshGoodReplicasCount(s);
+  if (name === "min-replicas-to-write" || name === "min-replicas-max-lag")
+    refreshGoodReplicasCount(s);
 }
 
 function debug(s: Server, _c: Client, argv: readonly ByteString[]): Reply | null {
@@ -208,7 +214,8 @@ function clientCmd(s: Server, client: Client, argv: readonly ByteString[]): Repl
       s.freeClient(victim);
       return OK;
     }
-    if (argv.length !== 4 || (argv[2] ?? "").toLowerCase() !== "type") return error("ERR syntax error");
+    if (argv.length !== 4 || (argv[2] ?? "").toLowerCase() !== "type")
+      return error("ERR syntax error");
     const type = (argv[3] ?? "").toLowerCase();
     if (type === "master") return integer(killMasterLink(s));
     if (type === "replica" || type === "slave") {
@@ -250,7 +257,11 @@ export const SERVER_COMMANDS: readonly ServerCommandSpec[] = [
   { name: "slaveof", arity: 3, flags: ["admin", "noscript", "stale"], run: replicaof },
   { name: "psync", arity: -3, flags: ["admin", "noscript", "no-multi"], run: syncCommand },
   { name: "sync", arity: 1, flags: ["admin", "noscript", "no-multi"], run: syncCommand },
-  { name: "replconf", arity: -1, flags: ["admin", "noscript", "loading", "stale"], run: replconfCommand },
+  {
+    name: "replconf",
+    arity: -1,
+    flags: ["admin", "noscript", "loading", "stale"],
+    run: replconfCommand,
+  },
   { name: "quit", arity: -1, flags: ["noscript", "loading", "stale", "fast"], run: ok },
 ];
-

@@ -42,7 +42,11 @@ export interface NodeView {
     readonly model: "7.0" | "6.2";
     readonly blocks: readonly BacklogBlockView[];
   } | null;
-  readonly stats: { readonly syncFull: number; readonly syncPartialOk: number; readonly syncPartialErr: number };
+  readonly stats: {
+    readonly syncFull: number;
+    readonly syncPartialOk: number;
+    readonly syncPartialErr: number;
+  };
   readonly dbsize: number;
   /** The first keys (sorted), enough for the panel. */
   readonly keys: readonly KeyView[];
@@ -77,7 +81,10 @@ export function nodeView(s: Server): NodeView {
           text = `[${v.value.map((x) => JSON.stringify(x)).join(", ")}]`;
           break;
         case "set":
-          text = `{${[...v.value].sort().map((x) => JSON.stringify(x)).join(", ")}}`;
+          text = `{${[...v.value]
+            .sort()
+            .map((x) => JSON.stringify(x))
+            .join(", ")}}`;
           break;
         case "hash":
           text = `{${[...v.value].map(([f, x]) => `${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(", ")}}`;
@@ -86,7 +93,13 @@ export function nodeView(s: Server): NodeView {
           text = `{${[...v.value].map(([m, sc]) => `${JSON.stringify(m)}: ${sc}`).join(", ")}}`;
           break;
       }
-      keys.push({ db: db.id, key, type: v.type, preview: preview(text), expiresAtMs: db.expires.get(key) ?? null });
+      keys.push({
+        db: db.id,
+        key,
+        type: v.type,
+        preview: preview(text),
+        expiresAtMs: db.expires.get(key) ?? null,
+      });
     }
   }
   const link = s.masterLink;
@@ -102,7 +115,9 @@ export function nodeView(s: Server): NodeView {
     secondReplOffset: s.secondReplOffset,
     slaveReplOffset: link?.client ? link.replOff : null,
     replicas: s.replicas.flatMap((r) =>
-      r.replica ? [{ name: replicaName(r), state: r.replica.state, ackOffset: r.replica.ackOffset }] : [],
+      r.replica
+        ? [{ name: replicaName(r), state: r.replica.state, ackOffset: r.replica.ackOffset }]
+        : [],
     ),
     backlog: s.backlog
       ? {

@@ -1,0 +1,127 @@
+import type { ByteString } from "../../engine/bytes";
+import type { ConnId, ReplState, VirtualTime } from "../../engine/io";
+import type { NodeView } from "../../engine/server/view";
+import type { PacketKind } from "../packets/packetLabel";
+
+/** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
+export interface NodeMeta {
+  readonly name: string;
+  readonly ip: string;
+  readonly runId: string;
+  readonly running: boolean;
+  /** The replica-side link state, from the engine's `replState` events. */
+  readonly replState: ReplState;
+  readonly role: "master" | "slave";
+  /** When it last started, virtual time. */
+  readonly startedAt: VirtualTime;
+}
+
+/** One send on a connection: a chunk of RESP bytes with its send and delivery times. */
+export interface Packet {
+  readonly id: number;
+  readonly conn: ConnId;
+  readonly from: string;
+  readonly to: string;
+  readonly t: VirtualTime;
+  readonly deliverAt: VirtualTime;
+  readonly bytes: ByteString;
+  readonly sizeBytes: number;
+  readonly label: string;
+  readonly kind: PacketKind;
+  /** Bytes of it delivered so far (a bandwidth-limited path delivers in pieces). */
+  readonly deliveredBytes: number;
+}
+
+/** One line of a node's console: what the reader typed, or what came back. */
+export interface ConsoleLine {
+  readonly id: number;
+  readonly kind: "input" | "reply" | "error" | "note";
+  readonly text: string;
+}
+
+export interface ConsoleState {
+  readonly lines: readonly ConsoleLine[];
+  /** Commands sent whose replies have not arrived yet. */
+  readonly pending: number;
+}
+
+/**
+ * An event log entry. `log` entries are the engine's Redis log lines, word for
+ * word; the others are the page's own notes about faults and processes.
+ */
+export interface LogEntry {
+  readonly id: number;
+  readonly t: VirtualTime;
+  readonly node: string | null;
+  readonly kind: "log" | "fault" | "process" | "sync";
+  /** Redis log level for `log` entries (`*` notice, `#` warning, `-` verbose). */
+  readonly level: "notice" | "warning" | "verbose" | null;
+  readonly text: string;
+}
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** The page's mirror of the cluster plus its own UI state. */
+export interface PlaygroundState {
+  /** Virtual time the cluster has reached. Read it transiently; never select it in a component. */
+  readonly now: VirtualTime;
+  /** Node names in the order they were first started. */
+  readonly order: readonly string[];
+  readonly nodes: Readonly<Record<string, NodeMeta>>;
+  /** The latest view of each node (kept, greyed, after a crash). */
+  readonly views: Readonly<Record<string, NodeView>>;
+  /** Sends not yet fully delivered. */
+  readonly packets: readonly Packet[];
+  /** The most recent sends, delivered or not, newest last. */
+  readonly wire: readonly Packet[];
+  readonly consoles: Readonly<Record<string, ConsoleState>>;
+  readonly log: readonly LogEntry[];
+  /** Cut paths, as `a|b` with a < b. */
+  readonly cuts: readonly string[];
+  /** The latest sentence for screen readers (an aria-live region reads it). */
+  readonly announcement: { readonly id: number; readonly text: string } | null;
+  readonly nextId: number;
+
+  // UI state
+  readonly paused: boolean;
+  readonly speed: number;
+  /** The master whose backlog the ring shows (falls back to the first master). */
+  readonly ringMaster: string | null;
+  /** Where the reader dragged nodes to, in layout coordinates. */
+  readonly pinned: Readonly<Record<string, Point>>;
+  /** A fatal error in the runtime, shown instead of silently stopping. */
+  readonly error: string | null;
+}
+
+export const MAX_LOG_ENTRIES = 500;
+export const MAX_WIRE_ENTRIES = 200;
+export const MAX_CONSOLE_LINES = 300;
+
+export function initialState(): PlaygroundState {
+  return {
+    now: 0,
+    order: [],
+    nodes: {},
+    views: {},
+    packets: [],
+    wire: [],
+    consoles: {},
+    log: [],
+    cuts: [],
+    announcement: null,
+    nextId: 1,
+    paused: false,
+    speed: 1,
+    ringMaster: null,
+    pinned: {},
+    error: null,
+  };
+}
+
+/** The key of an undirected path between two nodes. */
+export function pairKey(a: string, b: string): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`;
+}
