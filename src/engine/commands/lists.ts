@@ -2,9 +2,9 @@ import type { ByteString } from "../bytes";
 import { WRONG_TYPE, dbAdd, dbDelete, readTyped, writeTyped } from "../keyspace/lookup";
 import type { Reply } from "../reply";
 import { EMPTY_ARRAY, ERR, NIL, NIL_ARRAY, OK, arityError, array, bulk, bulkArray, error, integer } from "../reply";
-import { WRONGTYPE, eqi, longArg, positiveLongArg, rangeLongArg } from "./args";
+import { WRONGTYPE, eqi, longArg, longLongArg, positiveLongArg } from "./args";
 import type { CommandSpec, ExecContext } from "./command";
-import { LLONG_MAX } from "./numbers";
+import { LLONG_MIN } from "./numbers";
 
 /** List commands of `t_list.c` (Redis 7.0), without the blocking ones. */
 
@@ -193,11 +193,9 @@ function linsertCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   return integer(list.length);
 }
 
-const LONG_MAX = LLONG_MAX;
-
 /** LPOS key element [RANK r] [COUNT n] [MAXLEN m]. */
 function lposCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
-  let rank = 1;
+  let rank = 1n;
   let count = -1; // -1: no COUNT option
   let maxlen = 0;
   for (let j = 3; j < argv.length; j++) {
@@ -205,9 +203,9 @@ function lposCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
     const opt = argv[j];
     if (eqi(opt, "rank") && more) {
       j++;
-      const r = rangeLongArg(argv[j] ?? "", -LONG_MAX, LONG_MAX);
-      if (typeof r !== "number") return r;
-      if (r === 0) {
+      const r = longLongArg(argv[j] ?? "");
+      if (typeof r !== "bigint") return r;
+      if (r === 0n) {
         return error(
           "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
         );
@@ -227,8 +225,10 @@ function lposCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
       return error(ERR.syntax);
     }
   }
-  const fromTail = rank < 0;
-  if (fromTail) rank = -rank;
+  const fromTail = rank < 0n;
+  // `rank = -rank` leaves LLONG_MIN negative in C: every match then counts, and COUNT never stops.
+  const unbounded = rank === LLONG_MIN;
+  if (fromTail && !unbounded) rank = -rank;
   const list = readTyped(ctx, argv[1] ?? "", "list");
   if (list === undefined) return count !== -1 ? EMPTY_ARRAY : NIL;
   if (list === WRONG_TYPE) return WRONGTYPE;
@@ -240,13 +240,13 @@ function lposCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
     const i = fromTail ? list.length - index - 1 : index;
     if (list[i] !== element) continue;
     matches++;
-    if (matches < rank) continue;
+    if (!unbounded && BigInt(matches) < rank) continue;
     if (count === -1) {
       matchIndex = i;
       break;
     }
     found.push(integer(i));
-    if (count !== 0 && matches - rank + 1 >= count) break;
+    if (count !== 0 && !unbounded && BigInt(matches) - rank + 1n >= BigInt(count)) break;
   }
   if (count !== -1) return array(found);
   return matchIndex === -1 ? NIL : integer(matchIndex);

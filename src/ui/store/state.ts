@@ -125,3 +125,6 @@ export function initialState(): PlaygroundState {
 export function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
+
+/** The client name the page's consoles (and its buttons) use on every node. */
+export const CONSOLE_CLIENT = "console";
