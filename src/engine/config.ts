@@ -187,9 +187,12 @@ export function parseConfigValue(spec: ConfigSpec, raw: string): ConfigParse {
 /** A process's configuration: canonical string values by canonical name. */
 export type Config = ReadonlyMap<string, string>;
 
-/** The defaults of every server parameter. */
-export function defaultConfig(): Map<string, string> {
-  return new Map(CONFIG_SPECS.map((s) => [s.name, s.defaultValue]));
+/** The defaults of every server parameter, for the modelled Redis version. */
+export function defaultConfig(version: "7.0" | "6.2" = "7.0"): Map<string, string> {
+  const config = new Map(CONFIG_SPECS.map((s) => [s.name, s.defaultValue]));
+  // 7.0 turned diskless replication on by default (§11).
+  if (version === "6.2") config.set("repl-diskless-sync", "no");
+  return config;
 }
 
 /** Typed accessors, so engine code never re-parses strings by hand. */

@@ -1,7 +1,7 @@
 import type { ByteString } from "../bytes";
 import { WRONG_TYPE, dbAdd, dbDelete, lookupKeyWrite, readTyped, writeTyped } from "../keyspace/lookup";
 import type { Reply } from "../reply";
-import { EMPTY_ARRAY, ERR, NIL, arityError, array, bulk, error, integer } from "../reply";
+import { EMPTY_ARRAY, ERR, NIL, array, bulk, error, integer } from "../reply";
 import { WRONGTYPE, doubleArg, eqi, longArg, positiveLongArg } from "./args";
 import type { CommandSpec, ExecContext } from "./command";
 import { cString, formatDouble17g, parseLaxDouble } from "./numbers";
@@ -35,6 +35,15 @@ function entriesReply(entries: readonly Entry[], withScores: boolean): Reply {
     if (withScores) out.push(scoreReply(e.score));
   }
   return array(out);
+}
+
+/**
+ * A score as a small (listpack) sorted set keeps it: written with `d2string`,
+ * which prints -0 as "0", so a stored -0 reads back as 0. The reply of the
+ * command that stored it still shows the computed value.
+ */
+function storedScore(score: number): number {
+  return score === 0 ? 0 : score;
 }
 
 // zaddGenericCommand input flags.
@@ -111,11 +120,11 @@ function zaddGeneric(ctx: ExecContext, argv: readonly ByteString[], inFlags: num
       processed++;
       lastScore = score;
       if (score !== current) {
-        zset.set(member, score);
+        zset.set(member, storedScore(score));
         updated++;
       }
     } else if (!xx) {
-      zset.set(member, score);
+      zset.set(member, storedScore(score));
       added++;
       processed++;
       lastScore = score;
@@ -393,7 +402,7 @@ function zrankFamily(reverse: boolean) {
 /** ZPOPMIN/ZPOPMAX key [count]: a flat member/score array; propagated as sent. */
 function zpopFamily(max: boolean) {
   return (ctx: ExecContext, argv: readonly ByteString[]): Reply => {
-    if (argv.length > 3) return error(arityError(max ? "zpopmax" : "zpopmin"));
+    if (argv.length > 3) return error(ERR.syntax);
     let count = -1;
     if (argv.length === 3) {
       const n = positiveLongArg(argv[2] ?? "");

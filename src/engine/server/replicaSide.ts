@@ -88,6 +88,8 @@ export function replicationSetMaster(s: Server, host: string, port: number): voi
   }
   s.masterHost = host;
   s.masterPort = port;
+  // 6.2 dropped sub-replicas here; 7.0 keeps them, hoping they can partially resync.
+  if (s.version === "6.2") disconnectReplicas(s);
   cancelReplicationHandshake(s, false);
   if (wasMaster) {
     s.cachedMaster = null;

@@ -149,7 +149,7 @@ export class Server {
     this.random = new Random(options.seed);
     this.runId = this.random.hex(40);
     this.replId = this.random.hex(40);
-    this.config = defaultConfig();
+    this.config = defaultConfig(options.version);
     for (const [k, v] of options.config ?? []) this.config.set(k, v);
     this.replNoSlavesSinceSec = this.unixTimeSec();
     if (options.replicaOf) {

@@ -1,0 +1,149 @@
+import { hierarchy, tree } from "d3";
+import type { Point } from "../store/state";
+
+/** A node as the layout needs it: its name and the name of its master, if any. */
+export interface LayoutNode {
+  readonly name: string;
+  readonly master: string | null;
+}
+
+/** A replication link, drawn from the replica to its master. */
+export interface LayoutEdge {
+  readonly replica: string;
+  readonly master: string;
+}
+
+export interface LayoutOptions {
+  readonly width: number;
+  readonly height: number;
+  /** Space kept free around the drawing (node circles and their captions). */
+  readonly margin: { readonly top: number; readonly right: number; readonly bottom: number; readonly left: number };
+  /** Widest horizontal gap between neighbours, and tallest gap between levels. */
+  readonly maxGapX: number;
+  readonly maxGapY: number;
+  /** Positions the reader dragged nodes to; they win over the computed ones. */
+  readonly pinned?: Readonly<Record<string, Point>>;
+}
+
+export interface Layout {
+  readonly positions: Readonly<Record<string, Point>>;
+  readonly edges: readonly LayoutEdge[];
+}
+
+interface TreeDatum {
+  readonly name: string;
+  readonly children: TreeDatum[];
+}
+
+/**
+ * Lays the replication topology out as a tidy tree (d3.tree): masters on top,
+ * their replicas below, chained replicas further down, several masters side by
+ * side. Deterministic: the same nodes in the same order give the same
+ * positions. A cycle of REPLICAOF (possible while a reader rewires nodes) is
+ * broken at the first node met again.
+ */
+export function topologyLayout(nodes: readonly LayoutNode[], options: LayoutOptions): Layout {
+  const names = new Set(nodes.map((n) => n.name));
+  const parentOf = new Map<string, string>();
+  for (const n of nodes) {
+    if (n.master !== null && n.master !== n.name && names.has(n.master)) parentOf.set(n.name, n.master);
+  }
+  breakCycles(nodes, parentOf);
+
+  const data = new Map<string, TreeDatum>(nodes.map((n) => [n.name, { name: n.name, children: [] }]));
+  const root: TreeDatum = { name: "", children: [] };
+  for (const n of nodes) {
+    const datum = data.get(n.name);
+    if (!datum) continue;
+    const parent = parentOf.get(n.name);
+    (parent !== undefined ? data.get(parent) : root)?.children.push(datum);
+  }
+
+  const laid = tree<TreeDatum>().nodeSize([1, 1])(hierarchy(root));
+  const placed = laid.descendants().filter((d) => d.depth > 0);
+  const xs = placed.map((d) => d.x);
+  const minX = Math.min(...xs);
+  const maxX = Math.max(...xs);
+  const depth = Math.max(1, ...placed.map((d) => d.depth));
+
+  const { width, height, margin } = options;
+  const innerW = Math.max(0, width - margin.left - margin.right);
+  const innerH = Math.max(0, height - margin.top - margin.bottom);
+  const gapX = maxX > minX ? Math.min(options.maxGapX, innerW / (maxX - minX)) : 0;
+  const gapY = depth > 1 ? Math.min(options.maxGapY, innerH / (depth - 1)) : 0;
+  const centerX = margin.left + innerW / 2;
+  const top = margin.top + (innerH - gapY * (depth - 1)) / 2;
+
+  const positions: Record<string, Point> = {};
+  for (const d of placed) {
+    positions[d.data.name] = {
+      x: round(centerX + (d.x - (minX + maxX) / 2) * gapX),
+      y: round(top + (d.depth - 1) * gapY),
+    };
+  }
+  for (const [name, point] of Object.entries(options.pinned ?? {})) {
+    if (names.has(name)) positions[name] = point;
+  }
+  const edges = nodes.flatMap((n) =>
+    n.master !== null && n.master !== n.name && names.has(n.master)
+      ? [{ replica: n.name, master: n.master }]
+      : [],
+  );
+  return { positions, edges };
+}
+
+function breakCycles(nodes: readonly LayoutNode[], parentOf: Map<string, string>): void {
+  for (const n of nodes) {
+    const seen = new Set<string>([n.name]);
+    let at = parentOf.get(n.name);
+    while (at !== undefined) {
+      if (seen.has(at)) {
+        parentOf.delete(n.name);
+        break;
+      }
+      seen.add(at);
+      at = parentOf.get(at);
+    }
+  }
+}
+
+function round(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+/**
+ * The master a replica points at, by host name or by IP (REPLICAOF accepts
+ * either), or null when it names no node the page knows.
+ */
+export function resolveHost(
+  host: string | null,
+  nodes: readonly { readonly name: string; readonly ip: string }[],
+): string | null {
+  if (host === null) return null;
+  return nodes.find((n) => n.name === host)?.name ?? nodes.find((n) => n.ip === host)?.name ?? null;
+}
+
+/** The segment between two circles of radius `r`, from edge to edge. */
+export function trimmedSegment(a: Point, b: Point, r: number): { from: Point; to: Point } {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy);
+  if (len <= 2 * r) return { from: a, to: b };
+  const ux = dx / len;
+  const uy = dy / len;
+  return { from: { x: a.x + ux * r, y: a.y + uy * r }, to: { x: b.x - ux * r, y: b.y - uy * r } };
+}
+
+/**
+ * Where a packet is drawn: `fraction` (0 at the sender, 1 at the receiver)
+ * along the segment between the two circles, shifted sideways by `lane` so the
+ * two directions of a link do not overlap (positive is to the sender's right).
+ */
+export function pointAlong(a: Point, b: Point, r: number, fraction: number, lane: number): Point {
+  const { from, to } = trimmedSegment(a, b, r);
+  const f = Math.min(1, Math.max(0, fraction));
+  const dx = to.x - from.x;
+  const dy = to.y - from.y;
+  const len = Math.hypot(dx, dy) || 1;
+  return { x: from.x + dx * f - (dy / len) * lane, y: from.y + dy * f + (dx / len) * lane };
+}
