@@ -181,7 +181,9 @@ class BlockBacklog implements Backlog {
  */
 class RingBacklog implements Backlog {
   readonly model = "6.2";
-  private data: ByteString = "";
+  /** The ring's contents, oldest first, as appended (joined lazily). */
+  private chunks: ByteString[] = [];
+  private length = 0;
   private end: number;
 
   constructor(
@@ -192,22 +194,35 @@ class RingBacklog implements Backlog {
   }
 
   get firstByteOffset(): number {
-    return this.end - this.data.length + 1;
+    return this.end - this.length + 1;
   }
 
   get histlen(): number {
-    return this.data.length;
+    return this.length;
   }
 
   feed(bytes: ByteString): void {
     this.end += bytes.length;
-    const joined = this.data + bytes;
-    this.data =
-      joined.length > this.sizeBytes ? joined.slice(joined.length - this.sizeBytes) : joined;
+    const kept = bytes.length > this.sizeBytes ? bytes.slice(bytes.length - this.sizeBytes) : bytes;
+    this.chunks.push(kept);
+    this.length += kept.length;
+    // Overwrite the oldest bytes, as the ring's write index wraps.
+    while (this.length > this.sizeBytes) {
+      const head = this.chunks[0] ?? "";
+      const excess = this.length - this.sizeBytes;
+      if (head.length <= excess) {
+        this.chunks.shift();
+        this.length -= head.length;
+      } else {
+        this.chunks[0] = head.slice(excess);
+        this.length -= excess;
+      }
+    }
   }
 
   readFrom(offset: number): ByteString {
-    return this.data.slice(offset - this.firstByteOffset);
+    if (this.chunks.length > 1) this.chunks = [this.chunks.join("")];
+    return (this.chunks[0] ?? "").slice(offset - this.firstByteOffset);
   }
 
   resize(sizeBytes: number, masterReplOffset: number): void {
@@ -215,7 +230,8 @@ class RingBacklog implements Backlog {
     if (size === this.sizeBytes) return;
     // 6.2 reallocates the ring and discards its contents.
     this.sizeBytes = size;
-    this.data = "";
+    this.chunks = [];
+    this.length = 0;
     this.end = masterReplOffset;
   }
 
@@ -224,6 +240,6 @@ class RingBacklog implements Backlog {
   release(): void {}
 
   blocks(): readonly BacklogBlockView[] {
-    return [{ offset: this.firstByteOffset, size: this.sizeBytes, used: this.data.length }];
+    return [{ offset: this.firstByteOffset, size: this.sizeBytes, used: this.length }];
   }
 }
