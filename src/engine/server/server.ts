@@ -136,6 +136,8 @@ export class Server {
   now: VirtualTime;
   private out: ProcessOutput[] = [];
   private stalledUntil: VirtualTime = 0;
+  /** The last wake-up time asked of the host. */
+  private requestedWake: VirtualTime = -1;
 
   constructor(options: ServerOptions) {
     this.name = options.name;
@@ -189,7 +191,12 @@ export class Server {
     }
     this.beforeSleep();
     const out = this.out;
-    out.push({ kind: "timer", at: this.nextCronTime() });
+    // Ask for a wake-up only when it moves: the host keeps the last one asked for.
+    const wake = this.nextCronTime();
+    if (wake !== this.requestedWake) {
+      this.requestedWake = wake;
+      out.push({ kind: "timer", at: wake });
+    }
     this.out = [];
     return out;
   }
