@@ -1,7 +1,7 @@
 import type { ByteString } from "../bytes";
 import type { CommandFlag, CommandSpec, ExecContext } from "../commands/command";
 import { DATA_COMMANDS } from "../commands/index";
-import type { Db } from "../keyspace/db";
+import type { Db, Keyspace } from "../keyspace/db";
 import type { Reply } from "../reply";
 import { ERR, arityError, unknownCommandError } from "../reply";
 import type { Client } from "./client";
@@ -144,45 +144,74 @@ export function call(
 ): Reply | null {
   s.stats.totalCommandsProcessed++;
   if (entry.kind === "server") return entry.spec.run(s, client, argv, unit);
-  const db = s.keyspace.db(client.db);
-  let dirty = 0;
-  let forced = false;
-  let prevented = false;
-  let rewritten: readonly ByteString[] | null = null;
-  const ctx: ExecContext = {
-    keyspace: s.keyspace,
-    db,
-    nowMs: s.unixTimeMs(),
-    expiryIsReadOnly: s.isReplica && client.flag !== "master",
-    fromMaster: client.flag === "master",
-    lazyfreeLazyExpire: s.configBool("lazyfree-lazy-expire"),
-    lazyfreeLazyServerDel: s.configBool("lazyfree-lazy-server-del"),
-    lazyfreeLazyUserDel: s.configBool("lazyfree-lazy-user-del"),
-    random: () => s.random.next(),
-    markDirty: (changes = 1) => {
-      dirty += changes;
-    },
-    rewrite: (next) => {
-      rewritten = [...next];
-    },
-    alsoPropagate: (extra) => {
-      unit.ops.push({ dbid: db.id, argv: [...extra] });
-    },
-    forcePropagation: () => {
-      forced = true;
-    },
-    preventPropagation: () => {
-      prevented = true;
-    },
-    expireKey: (target: Db, key: ByteString) => {
-      deleteExpiredKey(s, target, key, unit);
-    },
-  };
+  const ctx = new CommandCall(s, client, unit);
   const reply = entry.spec.handler(ctx, argv);
-  if ((dirty > 0 || forced) && !prevented) {
-    unit.ops.push({ dbid: db.id, argv: rewritten ?? [...argv] });
+  if ((ctx.dirty > 0 || ctx.forced) && !ctx.prevented) {
+    unit.ops.push({ dbid: ctx.db.id, argv: ctx.rewritten ?? [...argv] });
   }
   return reply;
+}
+
+/**
+ * What a data command sees of the server during one call: Redis's
+ * `server.dirty`, `rewriteClientCommandVector`, `alsoPropagate` and friends.
+ */
+class CommandCall implements ExecContext {
+  readonly keyspace: Keyspace;
+  readonly db: Db;
+  readonly nowMs: number;
+  readonly expiryIsReadOnly: boolean;
+  readonly fromMaster: boolean;
+  readonly lazyfreeLazyExpire: boolean;
+  readonly lazyfreeLazyServerDel: boolean;
+  readonly lazyfreeLazyUserDel: boolean;
+  dirty = 0;
+  forced = false;
+  prevented = false;
+  rewritten: readonly ByteString[] | null = null;
+
+  constructor(
+    private readonly s: Server,
+    client: Client,
+    private readonly unit: ExecutionUnit,
+  ) {
+    this.keyspace = s.keyspace;
+    this.db = s.keyspace.db(client.db);
+    this.nowMs = s.unixTimeMs();
+    this.fromMaster = client.flag === "master";
+    this.expiryIsReadOnly = s.isReplica && !this.fromMaster;
+    this.lazyfreeLazyExpire = s.configBool("lazyfree-lazy-expire");
+    this.lazyfreeLazyServerDel = s.configBool("lazyfree-lazy-server-del");
+    this.lazyfreeLazyUserDel = s.configBool("lazyfree-lazy-user-del");
+  }
+
+  random(): number {
+    return this.s.random.next();
+  }
+
+  markDirty(changes = 1): void {
+    this.dirty += changes;
+  }
+
+  rewrite(argv: readonly ByteString[]): void {
+    this.rewritten = [...argv];
+  }
+
+  alsoPropagate(argv: readonly ByteString[]): void {
+    this.unit.ops.push({ dbid: this.db.id, argv: [...argv] });
+  }
+
+  forcePropagation(): void {
+    this.forced = true;
+  }
+
+  preventPropagation(): void {
+    this.prevented = true;
+  }
+
+  expireKey(db: Db, key: ByteString): void {
+    deleteExpiredKey(this.s, db, key, this.unit);
+  }
 }
 
 function deleteExpiredKey(s: Server, db: Db, key: ByteString, unit: ExecutionUnit): void {
