@@ -210,7 +210,8 @@ function replicationSection(s: Server): Fields {
       f.push(["master_sync_total_bytes", total]);
       f.push(["master_sync_read_bytes", t.read]);
       f.push(["master_sync_left_bytes", total - t.read]);
-      f.push(["master_sync_perc", total > 0 ? ((t.read / total) * 100).toFixed(2) : "0.00"]);
+      // As Redis computes it: with an EOF-marked transfer the size is -1, so this goes negative.
+      f.push(["master_sync_perc", total !== 0 ? ((t.read / total) * 100).toFixed(2) : "0.00"]);
       f.push(["master_sync_last_io_seconds_ago", nowSec - link.lastIoSec]);
     }
     if (s.replState !== "connected") {
