@@ -9,7 +9,9 @@ export type ConfigKind =
   | { readonly kind: "int"; readonly min: number; readonly max: number }
   | { readonly kind: "memory"; readonly min: number; readonly max: number }
   | { readonly kind: "enum"; readonly values: readonly string[] }
-  | { readonly kind: "string" };
+  | { readonly kind: "string" }
+  /** `client-output-buffer-limit`: `<class> <hard> <soft> <seconds>` groups. */
+  | { readonly kind: "clientOutputBufferLimit" };
 
 export interface ConfigSpec {
   readonly name: string;
@@ -87,6 +89,12 @@ export const CONFIG_SPECS: readonly ConfigSpec[] = [
   { name: "shutdown-timeout", aliases: [], type: int(0, INT_MAX), defaultValue: "10" },
   { name: "appendonly", aliases: [], type: bool, defaultValue: "no" },
   { name: "save", aliases: [], type: { kind: "string" }, defaultValue: "" },
+  {
+    name: "client-output-buffer-limit",
+    aliases: [],
+    type: { kind: "clientOutputBufferLimit" },
+    defaultValue: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+  },
   {
     name: "sentinel-down-after",
     aliases: [],
@@ -181,6 +189,8 @@ export function parseConfigValue(spec: ConfigSpec, raw: string): ConfigParse {
     }
     case "string":
       return { ok: true, value: raw };
+    case "clientOutputBufferLimit":
+      return parseClientOutputBufferLimit(raw);
   }
 }
 
@@ -202,4 +212,72 @@ export function configInt(config: Config, name: string): number {
 
 export function configBool(config: Config, name: string): boolean {
   return (config.get(name) ?? findConfig(name)?.defaultValue) === "yes";
+}
+
+export interface OutputBufferLimit {
+  readonly hardBytes: number;
+  readonly softBytes: number;
+  readonly softSeconds: number;
+}
+
+const OBL_CLASSES: Record<string, "normal" | "slave" | "pubsub"> = {
+  normal: "normal",
+  slave: "slave",
+  replica: "slave",
+  pubsub: "pubsub",
+};
+
+/**
+ * Parses `client-output-buffer-limit` (`config.c:setConfigClientOutputBufferLimitOption`):
+ * groups of class, hard, soft, seconds; only the classes named change.
+ */
+function parseClientOutputBufferLimit(raw: string): ConfigParse {
+  const words = raw.trim().split(/\s+/);
+  if (words.length % 4 !== 0 || words[0] === "") {
+    return { ok: false, reason: "Wrong number of arguments in buffer limit configuration." };
+  }
+  const limits = new Map(Object.entries(parseLimits(CLIENT_OBL_DEFAULT)));
+  for (let i = 0; i < words.length; i += 4) {
+    const cls = OBL_CLASSES[(words[i] ?? "").toLowerCase()];
+    const hard = parseMemory(words[i + 1] ?? "");
+    const soft = parseMemory(words[i + 2] ?? "");
+    const secs = words[i + 3] ?? "";
+    if (!cls)
+      return { ok: false, reason: "Invalid client class specified in buffer limit configuration." };
+    if (hard === undefined || soft === undefined || !/^\d+$/.test(secs)) {
+      return {
+        ok: false,
+        reason: "Error in hard, soft or soft_seconds setting in buffer limit configuration.",
+      };
+    }
+    limits.set(cls, { hardBytes: hard, softBytes: soft, softSeconds: Number(secs) });
+  }
+  const value = ["normal", "slave", "pubsub"]
+    .map((c) => {
+      const l = limits.get(c);
+      return `${c} ${l?.hardBytes ?? 0} ${l?.softBytes ?? 0} ${l?.softSeconds ?? 0}`;
+    })
+    .join(" ");
+  return { ok: true, value };
+}
+
+const CLIENT_OBL_DEFAULT = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+
+function parseLimits(canonical: string): Record<string, OutputBufferLimit> {
+  const w = canonical.split(" ");
+  const out: Record<string, OutputBufferLimit> = {};
+  for (let i = 0; i + 3 < w.length; i += 4) {
+    out[w[i] ?? ""] = {
+      hardBytes: Number(w[i + 1]),
+      softBytes: Number(w[i + 2]),
+      softSeconds: Number(w[i + 3]),
+    };
+  }
+  return out;
+}
+
+/** The replica class's output buffer limit from a canonical `client-output-buffer-limit`. */
+export function replicaOutputBufferLimit(config: Config): OutputBufferLimit {
+  const limits = parseLimits(config.get("client-output-buffer-limit") ?? CLIENT_OBL_DEFAULT);
+  return limits.slave ?? { hardBytes: 0, softBytes: 0, softSeconds: 0 };
 }

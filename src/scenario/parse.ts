@@ -329,7 +329,8 @@ function parseConfig(ctx: Ctx, base: Base, w: readonly Token[]): Line {
   if (spec === undefined) throw new LineError(col(w[1]), `unknown config parameter '${param}'`);
   const values = w.slice(2);
   const extra = values[1];
-  if (spec.type.kind !== "string" && extra !== undefined) {
+  const manyWords = spec.type.kind === "string" || spec.type.kind === "clientOutputBufferLimit";
+  if (!manyWords && extra !== undefined) {
     throw new LineError(extra.column, `unexpected '${text(extra)}': ${spec.name} takes one value`);
   }
   let raw = values.map(text).join(" ");

@@ -23,6 +23,10 @@ export interface ReplicaInfo {
   pending: ByteString[];
   /** Offset of the first pending byte, which pins the 7.0 backlog. */
   pendingFromOffset: number;
+  /** Total length of `pending`: its output buffer as the limits count it. */
+  pendingBytes: number;
+  /** Unix seconds since the buffer has been over the soft limit; 0 when under it. */
+  softLimitSinceSec: number;
 }
 
 /** A blocked `WAIT`. */

@@ -5,6 +5,7 @@ import { encodeCommand } from "../resp/encode";
 import type { Reply } from "../reply";
 import type { Client, ReplicaInfo } from "./client";
 import { replicaName } from "./client";
+import { replicaOutputBufferLimit } from "../config";
 import type { Server } from "./server";
 import { processClientsWaitingReplicas } from "./wait";
 
@@ -99,6 +100,8 @@ function makeReplica(client: Client, state: ReplicaInfo["state"]): ReplicaInfo {
     startStreamOnAck: false,
     pending: [],
     pendingFromOffset: 0,
+    pendingBytes: 0,
+    softLimitSinceSec: 0,
   };
 }
 
@@ -206,7 +209,38 @@ function flushPending(s: Server, r: Client): void {
     s.send(r.conn, bytes, "stream");
   }
   info.pending = [];
+  info.pendingBytes = 0;
+  info.softLimitSinceSec = 0;
   s.backlog?.release(r);
+}
+
+/**
+ * `checkClientOutputBufferLimits` for a replica: over the hard limit, or over
+ * the soft one for too long, and it is dropped; it will need another full sync.
+ * For replicas the hard limit is at least repl-backlog-size.
+ */
+export function checkOutputBufferLimits(s: Server, r: Client): boolean {
+  const info = r.replica;
+  if (!info) return false;
+  const limit = replicaOutputBufferLimit(s.config);
+  const used = info.pendingBytes;
+  const hard =
+    limit.hardBytes > 0 ? Math.max(limit.hardBytes, s.configInt("repl-backlog-size")) : 0;
+  const now = s.unixTimeSec();
+  let over = hard > 0 && used >= hard;
+  if (limit.softBytes > 0 && used >= limit.softBytes) {
+    if (info.softLimitSinceSec === 0) info.softLimitSinceSec = now;
+    else if (now - info.softLimitSinceSec > limit.softSeconds) over = true;
+  } else {
+    info.softLimitSinceSec = 0;
+  }
+  if (!over) return false;
+  s.log(
+    `Client id=${r.id} addr=${r.peerIp}:${r.peerPort} laddr=${s.ip}:${s.port} flags=S db=${r.db} name= omem=${used} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    "warning",
+  );
+  s.freeClient(r);
+  return true;
 }
 
 /** `REPLCONF` from a replica (or, for GETACK, from our master). */
@@ -323,6 +357,7 @@ export function masterCron(s: Server): void {
   if (!s.isReplica && s.replicas.length > 0 && s.replicationCronLoops % period === 0) {
     s.propagate([{ dbid: -1, argv: ["ping"] }], false);
   }
+  for (const r of [...s.replicas]) if (r.replica?.pendingBytes) checkOutputBufferLimits(s, r);
   // Newlines keep replicas waiting for a snapshot from timing out (not stream bytes).
   for (const r of s.replicas) {
     if (r.replica?.state === "waitBgsaveStart" && r.conn !== null)

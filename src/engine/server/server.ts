@@ -26,7 +26,7 @@ import {
   masterLinkConnectFailed,
   replicaCron,
 } from "./replicaSide";
-import { freeReplica, masterCron } from "./masterSide";
+import { checkOutputBufferLimits, freeReplica, masterCron } from "./masterSide";
 import { handleBlockedTimeouts } from "./wait";
 import { activeExpireCycle } from "./expiry";
 
@@ -426,6 +426,7 @@ export class Server {
     if (bytes.length === 0) return;
     this.masterReplOffset += bytes.length;
     this.backlog?.feed(bytes);
+    let overLimit: Client[] | null = null;
     for (const replica of this.replicas) {
       const info = replica.replica;
       if (!info || info.state === "waitBgsaveStart") continue;
@@ -439,8 +440,12 @@ export class Server {
           this.backlog?.reference(replica, info.pendingFromOffset);
         }
         info.pending.push(bytes);
+        info.pendingBytes += bytes.length;
+        (overLimit ??= []).push(replica);
       }
     }
+    // Checked after the loop: dropping a replica changes the list being walked.
+    for (const replica of overLimit ?? []) checkOutputBufferLimits(this, replica);
   }
 
   /**
