@@ -59,6 +59,8 @@ export interface Client {
   readonly parser: RequestParser | null;
   blocked: BlockedWait | null;
   replica: ReplicaInfo | null;
+  /** Channels this client SUBSCRIBEd to; non-empty puts it in the pub/sub context. */
+  subscriptions: Set<ByteString>;
   createdAt: VirtualTime;
   lastInteractionUs: VirtualTime;
   closing: boolean;

@@ -47,6 +47,17 @@ function flagsOf(entry: AnySpec): readonly CommandFlag[] {
   return entry.spec.flags;
 }
 
+/** What a client in the RESP2 pub/sub context may still send. */
+const PUBSUB_CONTEXT = new Set([
+  "subscribe",
+  "unsubscribe",
+  "psubscribe",
+  "punsubscribe",
+  "ping",
+  "quit",
+  "reset",
+]);
+
 const MULTI_PASSTHROUGH = new Set([
   "exec",
   "discard",
@@ -95,6 +106,14 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
     !flags.includes("stale")
   ) {
     reject(s, client, ERR.masterDown, isExec);
+    return;
+  }
+  if (client.subscriptions.size > 0 && !PUBSUB_CONTEXT.has(name)) {
+    reject(
+      s,
+      client,
+      `ERR Can't execute '${name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+    );
     return;
   }
   if (client.multi !== null && !MULTI_PASSTHROUGH.has(name)) {

@@ -453,6 +453,7 @@ function createMasterClient(s: Server, link: MasterLink, db: number): Client {
     replconf: { listeningPort: 0, ip: null, capaEof: false, capaPsync2: false },
     parser: null,
     blocked: null,
+    subscriptions: new Set(),
     replica: null,
     createdAt: s.now,
     lastInteractionUs: s.now,

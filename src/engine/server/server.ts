@@ -290,6 +290,7 @@ export class Server {
       replconf: { listeningPort: 0, ip: null, capaEof: false, capaPsync2: false },
       parser: conn === null ? null : new RequestParser(),
       blocked: null,
+      subscriptions: new Set(),
       replica: null,
       createdAt: this.now,
       lastInteractionUs: this.now,

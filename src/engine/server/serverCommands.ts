@@ -7,6 +7,7 @@ import type { Client } from "./client";
 import type { ExecutionUnit, ServerCommandSpec } from "./dispatch";
 import { call, lookupCommand } from "./dispatch";
 import { genInfo } from "./info";
+import { publishCommand, subscribeCommand, unsubscribeCommand } from "./pubsub";
 import { refreshGoodReplicasCount, replconfCommand, syncCommand } from "./masterSide";
 import { killMasterLink, replicationSetMaster, replicationUnsetMaster } from "./replicaSide";
 import type { Server } from "./server";
@@ -263,5 +264,18 @@ export const SERVER_COMMANDS: readonly ServerCommandSpec[] = [
     flags: ["admin", "noscript", "loading", "stale"],
     run: replconfCommand,
   },
+  {
+    name: "subscribe",
+    arity: -2,
+    flags: ["noscript", "loading", "stale", "fast"],
+    run: subscribeCommand,
+  },
+  {
+    name: "unsubscribe",
+    arity: -1,
+    flags: ["noscript", "loading", "stale", "fast"],
+    run: unsubscribeCommand,
+  },
+  { name: "publish", arity: 3, flags: ["loading", "stale", "fast"], run: publishCommand },
   { name: "quit", arity: -1, flags: ["noscript", "loading", "stale", "fast"], run: ok },
 ];
