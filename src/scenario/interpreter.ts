@@ -29,6 +29,8 @@ export interface RunHooks {
   readonly beforeStep?: (title: string, line: number) => Promise<void>;
   /** Called with each transcript entry as it is produced. */
   readonly onEntry?: (entry: TranscriptEntry) => void;
+  /** Called after each line ran (inside `repeat`, after each repetition); a thrown Error fails the run at that line. */
+  readonly afterLine?: (line: Line) => Promise<void>;
 }
 
 /** A failed check or a step that could not run: ends the run. */
@@ -55,9 +57,13 @@ export class Interpreter {
     for (const line of this.script.lines) {
       try {
         await this.runLine(line);
+        await this.hooks.afterLine?.(line);
       } catch (e) {
         // Cluster errors are the script's fault (a command to a crashed node, ...): they end the run.
-        if (e instanceof StepFailure || (e instanceof Error && e.name === "ClusterError")) {
+        if (
+          e instanceof StepFailure ||
+          (e instanceof Error && (e.name === "ClusterError" || e.name === "InvariantViolation"))
+        ) {
           return { ok: false, line: line.line, message: `line ${line.line}: ${e.message}` };
         }
         throw e;

@@ -137,6 +137,7 @@ export function startBgsaveForReplication(s: Server): void {
   if (waiting.length === 0) return;
   const socketTarget =
     s.configBool("repl-diskless-sync") && waiting.every((r) => r.replica?.capaEof);
+  const replStreamDb = replicationStreamDb(s);
   s.log(`Starting BGSAVE for SYNC with target: ${socketTarget ? "replicas sockets" : "disk"}`);
   for (const r of waiting) {
     const info = r.replica;
@@ -154,7 +155,7 @@ export function startBgsaveForReplication(s: Server): void {
       redisVer: s.version === "7.0" ? "7.0.15" : "6.2.14",
       ctimeSec: s.unixTimeSec(),
       usedMem: 1_000_000 + s.keyspace.totalKeys() * 64,
-      replStreamDb: 0,
+      replStreamDb,
       replId: s.replId,
       replOffset: s.masterReplOffset,
       aofBase: 0,
@@ -181,6 +182,15 @@ export function startBgsaveForReplication(s: Server): void {
     s.send(r.conn, `$${rdb.length}\r\n${rdb}`, "rdb");
     replicaPutOnline(s, r);
   }
+}
+
+/**
+ * `rdbPopulateSaveInfo`: the database the stream has selected, so a sub-replica
+ * applies what an intermediate replica forwards (with no SELECT) to the right one.
+ */
+function replicationStreamDb(s: Server): number {
+  if (!s.isReplica) return s.slaveSelDb === -1 ? 0 : s.slaveSelDb;
+  return s.masterLink?.client?.db ?? s.cachedMaster?.db ?? 0;
 }
 
 function setReplicaState(s: Server, r: Client, state: ReplicaInfo["state"]): void {

@@ -1,0 +1,100 @@
+import type { Server } from "../../engine/server/server";
+import type { Line } from "../../scenario/ast";
+import { Interpreter } from "../../scenario/interpreter";
+import type { TranscriptEntry } from "../../scenario/interpreter";
+import { formatError, parseScenario } from "../../scenario/parse";
+import { InProcessCluster } from "../../sim/inProcessCluster";
+import type { ClusterState } from "../../sim/invariants";
+import { InvariantViolation, checkAlways, checkSettled } from "../../sim/invariants";
+
+export type FuzzResult =
+  { readonly ok: true } | { readonly ok: false; readonly line: number; readonly message: string };
+
+function clusterState(cluster: InProcessCluster): ClusterState {
+  const servers = new Map<string, Server>();
+  for (const name of cluster.nodes()) {
+    const s = cluster.server(name);
+    if (s) servers.set(name, s);
+  }
+  return {
+    servers,
+    resolve: (host) => {
+      const byName = servers.get(host);
+      if (byName) return byName;
+      for (const name of cluster.nodes()) {
+        if (cluster.slot(name)?.ip === host) return servers.get(name);
+      }
+      return undefined;
+    },
+    isCut: (a, b) => cluster.network.isCut(a, b),
+  };
+}
+
+/**
+ * Runs one script in-process and checks the invariants after every line, the
+ * settled ones after every `settle`, and that replicas refuse client writes.
+ */
+export async function runWithInvariants(text: string): Promise<FuzzResult> {
+  const parsed = parseScenario(text, "fuzz");
+  if (!parsed.ok) return { ok: false, line: 0, message: parsed.errors.map(formatError).join("\n") };
+  const cluster = new InProcessCluster({ seed: parsed.script.seed, traceBytes: false });
+  let lastCommand: TranscriptEntry | null = null;
+  let lastReply: TranscriptEntry | null = null;
+  const hooks = {
+    onEntry: (e: TranscriptEntry) => {
+      if (e.kind === "command") lastCommand = e;
+      if (e.kind === "reply") lastReply = e;
+    },
+    afterLine: (line: Line): Promise<void> => {
+      const state = clusterState(cluster);
+      if (line.kind === "settle") checkSettled(state);
+      else checkAlways(state);
+      const cmd: TranscriptEntry | null = lastCommand;
+      const reply: TranscriptEntry | null = lastReply;
+      if (line.kind === "command" && cmd && reply && / SET readonly /.test(cmd.text)) {
+        const target = state.servers.get(line.name);
+        if (target?.isReplica && !reply.text.startsWith("(error) READONLY")) {
+          throw new InvariantViolation(
+            `${line.name} is a read-only replica but answered ${reply.text}`,
+          );
+        }
+      }
+      return Promise.resolve();
+    },
+  };
+  const result = await new Interpreter(parsed.script, cluster, hooks).run();
+  return result.ok ? { ok: true } : { ok: false, line: result.line, message: result.message };
+}
+
+/**
+ * Shrinks a failing script: drops lines (setup kept) while the same kind of
+ * failure still happens, so what is printed is short enough to read.
+ */
+export async function shrink(text: string, failure: string): Promise<string> {
+  const kind = (m: string) => m.replace(/^line \d+: /, "").replace(/\d+/g, "#");
+  const target = kind(failure);
+  let lines = text.trimEnd().split("\n");
+  const fixed = (l: string) => /^(title|seed|redis|config|network|node) /.test(l);
+  let changed = true;
+  while (changed) {
+    changed = false;
+    for (
+      let chunk = Math.max(1, Math.floor(lines.length / 4));
+      chunk >= 1;
+      chunk = Math.floor(chunk / 2)
+    ) {
+      for (let i = 0; i < lines.length; i += chunk) {
+        const removable = lines.slice(i, i + chunk).every((l) => !fixed(l));
+        if (!removable) continue;
+        const candidate = [...lines.slice(0, i), ...lines.slice(i + chunk)];
+        const r = await runWithInvariants(candidate.join("\n") + "\n");
+        if (!r.ok && kind(r.message) === target) {
+          lines = candidate;
+          changed = true;
+          i -= chunk;
+        }
+      }
+    }
+  }
+  return lines.join("\n") + "\n";
+}

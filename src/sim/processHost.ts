@@ -1,0 +1,729 @@
+import type { ByteString } from "../engine/bytes";
+import type { ConnId, ProcessInput, ProcessOutput, VirtualTime } from "../engine/io";
+import { hashString } from "../engine/random";
+import { genInfo, infoFields } from "../engine/server/info";
+import { Server } from "../engine/server/server";
+import { nodeView } from "../engine/server/view";
+import type { NodeSpec } from "./cluster";
+import { EventQueue } from "./eventQueue";
+import type { QueueKey } from "./eventQueue";
+import type { ConnEnd, HostConn, HostEvent, HostState, LocalEvent } from "./hostState";
+import type {
+  ExportedHost,
+  HostAction,
+  HostAnswer,
+  HostQuery,
+  HostReport,
+  HostStep,
+  PeerInfo,
+  QuietSummary,
+  ReleasedDir,
+  TraceRecord,
+} from "./hostStep";
+import { JitterStream } from "./jitter";
+import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
+import type { SortKey } from "./order";
+import { keyspaceDigest } from "./keyspaceDigest";
+import type { Direction } from "./network";
+import { NetworkModel, scheduleSend } from "./network";
+import { serverQuietView } from "./quietView";
+import type { Segment, SegmentBody } from "./segments";
+import type { TraceEvent } from "./trace";
+
+export const REDIS_PORT = 6379;
+
+export interface HostOptions {
+  /** The run seed: process seeds and jitter streams are split from it. */
+  readonly seed: number;
+  /** Keep payload bytes in `send` trace events (the page draws them). */
+  readonly traceBytes: boolean;
+  /**
+   * An exception from the engine: rethrow it (the in-process runner, so a
+   * test shows the stack) or crash that process and carry on (the page).
+   */
+  readonly engineErrors: "throw" | "crash";
+}
+
+/** What a step produced: the report for the coordinator and the segments to post, by receiver. */
+export interface StepResult {
+  readonly report: Omit<HostReport, "sent">;
+  readonly outgoing: ReadonlyMap<string, readonly Segment[]>;
+}
+
+function isSegment(ev: HostEvent): ev is Segment {
+  return ev.kind === "deliver" || ev.kind === "syn" || ev.kind === "synAck" || ev.kind === "fin";
+}
+
+/**
+ * One machine of the simulated network: a process slot (one Server, or none
+ * after a crash) with its own event queue, the scheduling of what it sends
+ * (latency, jitter, bandwidth, FIFO), its ends of connections, and what is
+ * held on cut paths into it. Pure and deterministic: the coordinator steps
+ * it, whether it lives in this thread or in a worker.
+ */
+export class ProcessHost {
+  readonly name: string;
+  readonly ip: string;
+  readonly rank: number;
+  private incarnation = 0;
+  private seq = 0;
+  private nextEphemeralPort = 40000;
+  private now: VirtualTime = 0;
+  private stalledUntil: VirtualTime = 0;
+  private timerAt: VirtualTime | null = null;
+  private restartSpec: NodeSpec | null = null;
+  private process: Server | null = null;
+  private queue = new EventQueue<HostEvent>();
+  /** Segments in `queue` by sender, for the settle condition. */
+  private readonly queuedFrom = new Map<string, number>();
+  private readonly conns = new Map<ConnId, HostConn>();
+  private readonly jitterStreams = new Map<string, JitterStream>();
+  private network = new NetworkModel();
+  private peers: readonly PeerInfo[] = [];
+
+  // What the current step has produced.
+  private round = 0;
+  private current: QueueKey = startOf(0);
+  private createdInStep = 0;
+  private records: TraceRecord[] = [];
+  private group: { sort: SortKey; events: TraceEvent[] | null } = { sort: [], events: null };
+  private outgoing = new Map<string, Segment[]>();
+  private sentTo = new Map<string, number>();
+  private minSentAt: VirtualTime | null = null;
+  private stopClient: string | null = null;
+  private answered = false;
+
+  constructor(
+    identity: { readonly name: string; readonly ip: string; readonly rank: number },
+    private readonly options: HostOptions,
+    state?: HostState,
+  ) {
+    this.name = identity.name;
+    this.ip = identity.ip;
+    this.rank = identity.rank;
+    if (state) this.restore(state);
+  }
+
+  /** The live process, for in-process views and checks (read only). */
+  get server(): Server | null {
+    return this.process;
+  }
+
+  // ---- a step ------------------------------------------------------------
+
+  /** Takes in what peers sent, carries out one action, and reports. */
+  step(step: HostStep, incoming: readonly Segment[]): StepResult {
+    this.begin(step);
+    for (const seg of incoming) this.receive(seg);
+    for (const input of step.inputs) this.enqueue(input);
+    let extra: Partial<HostReport> = {};
+    let outgoing: ReadonlyMap<string, readonly Segment[]> = this.outgoing;
+    const action: HostAction = step.action;
+    switch (action.kind) {
+      case "idle":
+        break;
+      case "run": {
+        const stoppedAt = this.run(action.bound, action.stopOnReplyTo ?? null);
+        if (stoppedAt) extra = { stoppedAt };
+        break;
+      }
+      case "boot":
+        this.boot(action.spec ?? this.restartSpec, action.epochMs, action.version);
+        break;
+      case "openEnds":
+        extra = { openEnds: this.openEndsWith(action.peer) };
+        break;
+      case "crash":
+        this.crashProcess(new Set(action.peerOpen), null);
+        extra = { exported: this.exportHost() };
+        outgoing = new Map();
+        break;
+      case "export":
+        extra = { exported: this.exportHost() };
+        break;
+      case "reset":
+        this.reset(action.peer);
+        break;
+      case "release":
+        extra = { released: this.release(action.pairs) };
+        break;
+      case "bump":
+        this.bump(action.dirs);
+        break;
+      case "sleep":
+        this.stalledUntil = Math.max(this.stalledUntil, this.now + action.durationUs);
+        this.record({ t: this.now, type: "stall", node: this.name, until: this.stalledUntil });
+        break;
+    }
+    return { report: { ...this.baseReport(), ...extra }, outgoing };
+  }
+
+  private begin(step: HostStep): void {
+    this.now = Math.max(this.now, step.now);
+    this.round = step.round;
+    this.current = startOf(this.now);
+    this.createdInStep = 0;
+    this.records = [];
+    this.group = { sort: [], events: null };
+    this.outgoing = new Map();
+    this.sentTo = new Map();
+    this.minSentAt = null;
+    if (step.network) this.network = NetworkModel.fromState(step.network);
+    if (step.peers) this.peers = step.peers;
+  }
+
+  private baseReport(): Omit<HostReport, "sent"> {
+    return {
+      name: this.name,
+      now: this.now,
+      running: this.process !== null,
+      nextAt: this.queue.peek()?.at ?? null,
+      minSentAt: this.minSentAt,
+      quiet: this.summary(),
+      records: this.records,
+    };
+  }
+
+  private summary(): QuietSummary {
+    const queuedFrom: Record<string, number> = {};
+    for (const [from, n] of this.queuedFrom) if (n > 0) queuedFrom[from] = n;
+    return {
+      stalledUntil: this.stalledUntil,
+      queuedFrom,
+      sentTo: Object.fromEntries(this.sentTo),
+      server: this.process ? serverQuietView(this.process) : null,
+    };
+  }
+
+  /** Answers a question about the process; null when it is not running. */
+  query(query: HostQuery): HostAnswer {
+    const s = this.process;
+    switch (query.kind) {
+      case "view":
+        return { kind: "view", view: s ? nodeView(s) : null };
+      case "info":
+        return { kind: "info", text: s ? genInfo(s, query.section ? [query.section] : []) : null };
+      case "fields":
+        return { kind: "fields", fields: s ? infoFields(s) : null };
+      case "digest":
+        return { kind: "digest", digest: s ? keyspaceDigest(s.keyspace) : null };
+    }
+  }
+
+  // ---- the event loop ----------------------------------------------------
+
+  /**
+   * Fires, in canonical order, every event whose effective key is before
+   * `bound`. The effective key is the largest key fired so far in this step:
+   * an event queued for "now" while handling a later-keyed one fires right
+   * after it, as it would from one global queue.
+   */
+  private run(bound: QueueKey, stopClient: string | null): QueueKey | null {
+    this.stopClient = stopClient;
+    let last: QueueKey | null = null;
+    try {
+      for (;;) {
+        const next = this.queue.peek();
+        if (!next) return null;
+        const eff: QueueKey = last && keyBefore(next, last) ? last : { at: next.at, source: next.source, seq: next.seq };
+        if (!keyBefore(eff, bound)) return null;
+        this.dequeue();
+        last = eff;
+        this.now = Math.max(this.now, eff.at);
+        this.current = eff;
+        this.beginGroup(keyTuple(eff));
+        this.answered = false;
+        this.fire(next);
+        if (this.answered) return eff;
+      }
+    } finally {
+      this.stopClient = null;
+    }
+  }
+
+  private fire(ev: HostEvent): void {
+    if (isSegment(ev)) this.fireSegment(ev);
+    else this.fireLocal(ev);
+  }
+
+  private fireLocal(ev: LocalEvent): void {
+    if (!this.process || this.incarnation !== ev.incarnation) return;
+    if (ev.kind === "timer" && this.timerAt !== ev.at) return; // superseded
+    if (this.stalledUntil > this.now) {
+      // A stalled process reads nothing; everything waits for it, in order.
+      // Its timer moves too, or the wake-up would count as superseded and be lost.
+      if (ev.kind === "timer") this.timerAt = this.stalledUntil;
+      this.enqueue({ ...ev, at: this.stalledUntil });
+      return;
+    }
+    if (ev.kind === "outputs") {
+      this.applyOutputs(ev.outputs);
+      return;
+    }
+    if (ev.kind === "timer") this.timerAt = null;
+    this.deliverInput(ev.kind === "timer" ? { kind: "timerFired" } : ev.input);
+  }
+
+  private fireSegment(ev: Segment): void {
+    const conn = this.conns.get(ev.conn);
+    if (!conn) return;
+    const held = conn.held[ev.from];
+    if (this.network.isCut(ev.from, ev.to) || (held !== undefined && held.length > 0)) {
+      (conn.held[ev.from] ??= []).push(ev);
+      return;
+    }
+    const end = ev.to === conn.a.node ? conn.a : conn.b;
+    const alive = this.process !== null && this.incarnation === end.incarnation;
+    if (ev.kind === "syn") {
+      if (!alive) {
+        // Nobody listening: the initiator gets a reset.
+        this.sendSegment(conn, ev.from, { kind: "synAck", ok: false });
+        this.record({ t: this.now, type: "connClose", conn: conn.id, from: ev.to, to: ev.from, reason: "refused" });
+        return;
+      }
+      if (this.stalledUntil > this.now) {
+        this.enqueue({ ...ev, at: this.stalledUntil });
+        return;
+      }
+      const initiator = this.peers.find((p) => p.name === ev.from);
+      this.record({ t: this.now, type: "connOpen", conn: conn.id, from: ev.from, to: ev.to });
+      this.deliverInput({ kind: "accepted", conn: conn.id, peerIp: initiator?.ip ?? "", peerPort: conn.peerPort });
+      this.sendSegment(conn, ev.from, { kind: "synAck", ok: true });
+      return;
+    }
+    if (!alive || !end.open) return;
+    if (this.stalledUntil > this.now) {
+      this.enqueue({ ...ev, at: this.stalledUntil });
+      return;
+    }
+    switch (ev.kind) {
+      case "synAck":
+        if (ev.ok) {
+          this.deliverInput({ kind: "connected", conn: conn.id });
+        } else {
+          end.open = false;
+          this.deliverInput({ kind: "connectFailed", conn: conn.id });
+        }
+        break;
+      case "deliver":
+        this.record({ t: this.now, type: "deliver", conn: conn.id, from: ev.from, to: ev.to, size: ev.bytes.length });
+        this.deliverInput({ kind: "bytesReceived", conn: conn.id, bytes: ev.bytes });
+        break;
+      case "fin":
+        end.open = false;
+        this.deliverInput({ kind: "connectionClosed", conn: conn.id });
+        break;
+    }
+  }
+
+  private deliverInput(input: ProcessInput): void {
+    const server = this.process;
+    if (!server) return;
+    let outputs: ProcessOutput[];
+    try {
+      outputs = server.handle(this.now, input);
+    } catch (e) {
+      if (this.options.engineErrors === "throw") throw e;
+      this.crashProcess(null, e instanceof Error ? e.message : String(e));
+      return;
+    }
+    this.applyOutputs(outputs);
+  }
+
+  private applyOutputs(outputs: readonly ProcessOutput[]): void {
+    for (let i = 0; i < outputs.length; i++) {
+      const out = outputs[i];
+      if (!out) continue;
+      if (!this.process) return;
+      switch (out.kind) {
+        case "send":
+          this.send(out.conn, out.bytes, out.label ?? "");
+          break;
+        case "connect":
+          this.connect(out.conn, out.host);
+          break;
+        case "close":
+          this.close(out.conn);
+          break;
+        case "reply":
+          this.record({ t: this.now, type: "reply", node: this.name, client: out.client, reply: out.reply });
+          if (out.client === this.stopClient) this.answered = true;
+          break;
+        case "timer":
+          this.timerAt = out.at;
+          this.pushLocal({ kind: "timer", incarnation: this.incarnation }, out.at);
+          break;
+        case "stall": {
+          this.stalledUntil = Math.max(this.stalledUntil, out.until);
+          this.record({ t: this.now, type: "stall", node: this.name, until: out.until });
+          const rest = outputs.slice(i + 1);
+          if (rest.length > 0) this.pushLocal({ kind: "outputs", incarnation: this.incarnation, outputs: rest }, out.until);
+          return;
+        }
+        case "event":
+          this.record({ t: this.now, type: "process", node: this.name, event: out.event });
+          break;
+      }
+    }
+  }
+
+  // ---- the process's lifecycle -------------------------------------------
+
+  private boot(spec: NodeSpec | null, epochMs: number, version: "7.0" | "6.2"): void {
+    if (!spec) throw new Error(`${this.name}: nothing to boot`);
+    this.incarnation = this.peers.find((p) => p.name === this.name)?.incarnation ?? this.incarnation;
+    this.restartSpec = spec;
+    const server = new Server({
+      name: this.name,
+      ip: this.ip,
+      port: REDIS_PORT,
+      incarnation: this.incarnation,
+      seed: hashString(`${this.options.seed}/${this.name}/${this.incarnation}`),
+      startTime: this.now,
+      epochMs,
+      version,
+      config: spec.config,
+      ...(spec.replicaOf !== undefined ? { replicaOf: { host: spec.replicaOf, port: REDIS_PORT } } : {}),
+    });
+    this.process = server;
+    this.stalledUntil = 0;
+    this.timerAt = null;
+    this.record({
+      t: this.now,
+      type: "nodeStarted",
+      node: this.name,
+      ip: this.ip,
+      runId: server.runId,
+      replicaOf: spec.replicaOf ?? null,
+    });
+    // Boot: the first serverCron is asked for by the process itself.
+    this.timerAt = server.startTime + 1000;
+    this.pushLocal({ kind: "timer", incarnation: this.incarnation }, this.timerAt);
+  }
+
+  /**
+   * The process dies: its ends close, and the machine sends a FIN for each.
+   * `peerOpen` names the connections whose other end is open (read at a step
+   * boundary); null when the engine threw mid-step, where only a FIN can tell.
+   */
+  private crashProcess(peerOpen: ReadonlySet<ConnId> | null, error: string | null): void {
+    const server = this.process;
+    if (!server) return;
+    this.restartSpec = {
+      name: this.name,
+      ...(server.masterHost !== null ? { replicaOf: server.masterHost } : {}),
+      config: new Map(server.config),
+    };
+    this.process = null;
+    this.timerAt = null;
+    this.record(
+      error === null
+        ? { t: this.now, type: "nodeCrashed", node: this.name }
+        : { t: this.now, type: "nodeCrashed", node: this.name, error },
+    );
+    for (const conn of this.connsInOrder()) {
+      const mine = conn.a.node === this.name ? conn.a : conn.b.node === this.name ? conn.b : null;
+      if (!mine?.open) continue;
+      mine.open = false;
+      const peer = mine === conn.a ? conn.b : conn.a;
+      this.record({ t: this.now, type: "connClose", conn: conn.id, from: this.name, to: peer.node, reason: "crash" });
+      const peerIsOpen = peer.node === this.name ? peer.open : (peerOpen?.has(conn.id) ?? true);
+      if (peerIsOpen) this.sendSegment(conn, peer.node, { kind: "fin" });
+    }
+  }
+
+  // ---- connections -------------------------------------------------------
+
+  private send(connId: ConnId, bytes: ByteString, label: string): void {
+    const conn = this.conns.get(connId);
+    if (!conn) return;
+    const mine = conn.a.node === this.name ? conn.a : conn.b;
+    const peer = mine === conn.a ? conn.b : conn.a;
+    if (!mine.open) return;
+    const dir = this.direction(conn);
+    const path = this.network.path(this.name, peer.node);
+    const { pieces, deliverAt } = scheduleSend(dir, this.now, bytes.length, path, () =>
+      this.jitter(peer.node, path.jitterUs),
+    );
+    this.record({
+      t: this.now,
+      type: "send",
+      conn: connId,
+      from: this.name,
+      to: peer.node,
+      bytes: this.options.traceBytes ? bytes : "",
+      label,
+      deliverAt,
+    });
+    let pos = 0;
+    for (const piece of pieces) {
+      this.emit({
+        at: piece.at,
+        source: this.rank,
+        seq: this.seq++,
+        kind: "deliver",
+        conn: connId,
+        from: this.name,
+        to: peer.node,
+        bytes: bytes.slice(pos, pos + piece.size),
+      });
+      pos += piece.size;
+    }
+  }
+
+  private connect(connId: ConnId, host: string): void {
+    const target = this.resolve(host);
+    if (!target) {
+      const input: ProcessInput = { kind: "connectFailed", conn: connId };
+      this.pushLocal({ kind: "input", incarnation: this.incarnation, input }, this.now);
+      return;
+    }
+    const conn: HostConn = {
+      id: connId,
+      peerPort: this.nextEphemeralPort++,
+      a: { node: this.name, incarnation: this.incarnation, open: true },
+      b: { node: target.name, incarnation: target.incarnation, open: true },
+      created: [this.round, ...keyTuple(this.current), this.createdInStep++],
+      dir: null,
+      held: {},
+    };
+    this.conns.set(connId, conn);
+    this.sendSegment(conn, target.name, {
+      kind: "syn",
+      peerPort: conn.peerPort,
+      fromIncarnation: conn.a.incarnation,
+      toIncarnation: conn.b.incarnation,
+      created: conn.created,
+    });
+  }
+
+  /**
+   * The process closes its end: the peer sees a FIN after the path's latency,
+   * behind the bytes sent before it. (The far end's state is not known here
+   * mid-step, so the FIN always goes; a closed end ignores it.)
+   */
+  private close(connId: ConnId): void {
+    const conn = this.conns.get(connId);
+    if (!conn) return;
+    const mine = conn.a.node === this.name ? conn.a : conn.b;
+    const peer = mine === conn.a ? conn.b : conn.a;
+    if (!mine.open) return;
+    mine.open = false;
+    this.record({ t: this.now, type: "connClose", conn: connId, from: this.name, to: peer.node, reason: "close" });
+    if (peer.node !== this.name || peer.open) this.sendSegment(conn, peer.node, { kind: "fin" });
+    else this.conns.delete(connId);
+  }
+
+  /** Which of my ends of connections with `peer` are open. */
+  private openEndsWith(peer: string): ConnId[] {
+    const open: ConnId[] = [];
+    for (const conn of this.conns.values()) {
+      const mine =
+        conn.a.node === peer && conn.b.node === this.name
+          ? conn.b
+          : conn.b.node === peer && conn.a.node === this.name
+            ? conn.a
+            : null;
+      if (mine?.open) open.push(conn.id);
+    }
+    return open;
+  }
+
+  /** `reset`: every connection with `peer` is gone, with what is in flight to me on it. */
+  private reset(peer: string): void {
+    for (const conn of this.connsInOrder()) {
+      const between =
+        (conn.a.node === this.name && conn.b.node === peer) || (conn.a.node === peer && conn.b.node === this.name);
+      if (!between) continue;
+      for (const ev of this.queue.removeWhere((e) => isSegment(e) && e.conn === conn.id)) this.countOut(ev);
+      this.conns.delete(conn.id);
+      const ends: [ConnEnd, ConnEnd, number][] = [
+        [conn.a, conn.b, 0],
+        [conn.b, conn.a, 1],
+      ];
+      for (const [end, other, index] of ends) {
+        if (end.node !== this.name || !end.open) continue;
+        end.open = false;
+        if (!this.process || this.incarnation !== end.incarnation) continue;
+        this.beginGroup([...conn.created, index]);
+        this.record({ t: this.now, type: "connClose", conn: conn.id, from: other.node, to: end.node, reason: "reset" });
+        const input: ProcessInput = { kind: "connectionClosed", conn: conn.id };
+        this.pushLocal({ kind: "input", incarnation: this.incarnation, input }, this.now);
+      }
+    }
+  }
+
+  /** A heal: what was held on the healed paths into me is delivered, after the latency. */
+  private release(pairs: readonly (readonly [string, string])[]): ReleasedDir[] {
+    const released: ReleasedDir[] = [];
+    const healed = (x: string, y: string) => pairs.some(([p, q]) => (p === x && q === y) || (p === y && q === x));
+    for (const conn of this.connsInOrder()) {
+      for (const [from, held] of Object.entries(conn.held)) {
+        if (!healed(from, this.name) || held.length === 0) continue;
+        conn.held[from] = [];
+        const at = this.now + this.network.path(from, this.name).latencyUs;
+        for (const ev of held) this.enqueue({ ...ev, at });
+        released.push({ conn: conn.id, from, at });
+      }
+    }
+    return released;
+  }
+
+  /** The sending side of a release: later bytes are delivered after the released ones. */
+  private bump(dirs: readonly ReleasedDir[]): void {
+    for (const d of dirs) {
+      const conn = this.conns.get(d.conn);
+      if (d.from !== this.name || !conn) continue;
+      const dir = this.direction(conn);
+      dir.lastDeliverAt = Math.max(dir.lastDeliverAt, d.at);
+    }
+  }
+
+  private connsInOrder(): HostConn[] {
+    return [...this.conns.values()].sort((x, y) => compareSortKeys(x.created, y.created));
+  }
+
+  private sendSegment(conn: HostConn, to: string, body: DistributiveOmit<SegmentBody, "conn" | "from" | "to">): void {
+    const dir = this.direction(conn);
+    const path = this.network.path(this.name, to);
+    const at = Math.max(this.now + path.latencyUs + this.jitter(to, path.jitterUs), dir.lastDeliverAt);
+    dir.lastDeliverAt = at;
+    this.emit({ at, source: this.rank, seq: this.seq++, ...body, conn: conn.id, from: this.name, to });
+  }
+
+  private direction(conn: HostConn): Direction {
+    return (conn.dir ??= { busyUntil: 0, lastDeliverAt: 0 });
+  }
+
+  /** Jitter comes from one stream per direction, so no other traffic changes it. */
+  private jitter(to: string, maxUs: number): number {
+    if (maxUs <= 0) return 0;
+    let stream = this.jitterStreams.get(to);
+    if (!stream) {
+      stream = new JitterStream(this.options.seed, this.name, to);
+      this.jitterStreams.set(to, stream);
+    }
+    return stream.next(maxUs);
+  }
+
+  /** Finds a process by host name or IP, as the resolver would. */
+  private resolve(host: string): PeerInfo | undefined {
+    return this.peers.find((p) => p.name === host) ?? this.peers.find((p) => p.ip === host);
+  }
+
+  // ---- queue and outbox --------------------------------------------------
+
+  /** A segment arriving from a peer (or from myself) joins the queue. */
+  private receive(seg: Segment): void {
+    if (seg.kind === "syn" && !this.conns.has(seg.conn)) {
+      // The acceptor's end exists from the moment the SYN is on its way.
+      this.conns.set(seg.conn, {
+        id: seg.conn,
+        peerPort: seg.peerPort,
+        a: { node: seg.from, incarnation: seg.fromIncarnation, open: true },
+        b: { node: seg.to, incarnation: seg.toIncarnation, open: true },
+        created: seg.created,
+        dir: null,
+        held: {},
+      });
+    }
+    this.enqueue(seg);
+  }
+
+  private emit(seg: Segment): void {
+    if (seg.to === this.name) {
+      this.receive(seg);
+      return;
+    }
+    let out = this.outgoing.get(seg.to);
+    if (!out) {
+      out = [];
+      this.outgoing.set(seg.to, out);
+    }
+    out.push(seg);
+    this.sentTo.set(seg.to, (this.sentTo.get(seg.to) ?? 0) + 1);
+    this.minSentAt = this.minSentAt === null ? seg.at : Math.min(this.minSentAt, seg.at);
+  }
+
+  private pushLocal(body: DistributiveOmit<LocalEvent, "at" | "source" | "seq">, at: VirtualTime): void {
+    this.enqueue({ ...body, at, source: this.rank, seq: this.seq++ });
+  }
+
+  private enqueue(ev: HostEvent): void {
+    this.queue.push(ev);
+    if (isSegment(ev)) this.queuedFrom.set(ev.from, (this.queuedFrom.get(ev.from) ?? 0) + 1);
+  }
+
+  private dequeue(): HostEvent | undefined {
+    const ev = this.queue.pop();
+    if (ev) this.countOut(ev);
+    return ev;
+  }
+
+  private countOut(ev: HostEvent): void {
+    if (isSegment(ev)) this.queuedFrom.set(ev.from, (this.queuedFrom.get(ev.from) ?? 0) - 1);
+  }
+
+  // ---- trace -------------------------------------------------------------
+
+  private beginGroup(sort: SortKey): void {
+    this.group = { sort, events: null };
+  }
+
+  private record(event: TraceEvent): void {
+    if (!this.group.events) {
+      this.group.events = [];
+      this.records.push({ sort: this.group.sort, events: this.group.events });
+    }
+    this.group.events.push(event);
+  }
+
+  // ---- moving between workers --------------------------------------------
+
+  private exportHost(): ExportedHost {
+    const deferred: Record<string, Segment[]> = {};
+    for (const [to, segs] of this.outgoing) deferred[to] = segs;
+    return { state: this.exportState(), deferred };
+  }
+
+  /** The host without its process, as plain data. */
+  exportState(): HostState {
+    return {
+      name: this.name,
+      ip: this.ip,
+      rank: this.rank,
+      incarnation: this.incarnation,
+      seq: this.seq,
+      nextEphemeralPort: this.nextEphemeralPort,
+      now: this.now,
+      stalledUntil: this.stalledUntil,
+      timerAt: this.timerAt,
+      restartSpec: this.restartSpec,
+      queue: this.queue.items(),
+      conns: [...this.conns.values()],
+      jitterDraws: [...this.jitterStreams].map(([to, s]) => [to, s.draws] as const),
+      network: this.network.state(),
+      peers: this.peers,
+    };
+  }
+
+  private restore(state: HostState): void {
+    this.incarnation = state.incarnation;
+    this.seq = state.seq;
+    this.nextEphemeralPort = state.nextEphemeralPort;
+    this.now = state.now;
+    this.stalledUntil = state.stalledUntil;
+    this.timerAt = state.timerAt;
+    this.restartSpec = state.restartSpec;
+    this.queue = EventQueue.fromHeap(state.queue);
+    for (const ev of state.queue) if (isSegment(ev)) this.queuedFrom.set(ev.from, (this.queuedFrom.get(ev.from) ?? 0) + 1);
+    for (const conn of state.conns) this.conns.set(conn.id, conn);
+    for (const [to, draws] of state.jitterDraws) {
+      this.jitterStreams.set(to, new JitterStream(this.options.seed, this.name, to, draws));
+    }
+    if (state.network) this.network = NetworkModel.fromState(state.network);
+    this.peers = state.peers;
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
