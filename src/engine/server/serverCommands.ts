@@ -188,7 +188,32 @@ export function applyConfig(s: Server, name: string, value: string): void {
     refreshGoodReplicasCount(s);
 }
 
-function debug(s: Server, _c: Client, argv: readonly ByteString[]): Reply | null {
+/**
+ * `DEBUG POPULATE count [prefix] [size]`: keys `prefix:N` holding `value:N`
+ * (padded with zero bytes to `size`), skipping names that exist; not propagated.
+ */
+function debugPopulate(s: Server, client: Client, argv: readonly ByteString[]): Reply {
+  const countRaw = argv[2] ?? "";
+  if (!/^\d+$/.test(countRaw)) return error("ERR value is out of range, must be positive");
+  const prefix = argv[3] ?? "key";
+  const sizeRaw = argv[4];
+  if (sizeRaw !== undefined && !/^\d+$/.test(sizeRaw))
+    return error("ERR value is out of range, must be positive");
+  const size = sizeRaw === undefined ? 0 : Number(sizeRaw);
+  const db = s.keyspace.db(client.db);
+  const count = Number(countRaw);
+  for (let i = 0; i < count; i++) {
+    const key = `${prefix}:${i}`;
+    if (db.dict.has(key)) continue;
+    let value = `value:${i}`;
+    if (size > value.length) value += "\0".repeat(size - value.length);
+    else if (size > 0) value = value.slice(0, size);
+    db.dict.set(key, { type: "string", value });
+  }
+  return OK;
+}
+
+function debug(s: Server, client: Client, argv: readonly ByteString[]): Reply | null {
   const sub = (argv[1] ?? "").toLowerCase();
   if (sub === "sleep") {
     const seconds = Number(argv[2] ?? "0");
@@ -196,6 +221,7 @@ function debug(s: Server, _c: Client, argv: readonly ByteString[]): Reply | null
     if (seconds > 0) s.stall(s.now + Math.round(seconds * 1e6));
     return OK;
   }
+  if (sub === "populate") return debugPopulate(s, client, argv);
   return error(`ERR unknown subcommand '${argv[1] ?? ""}'. Try DEBUG HELP.`);
 }
 
