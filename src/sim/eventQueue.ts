@@ -21,8 +21,20 @@ export function compareKeys(a: QueueKey, b: QueueKey): number {
 export class EventQueue<T extends QueueKey> {
   private heap: T[] = [];
 
+  /** A queue holding `items`, which must be an array `items()` returned (a valid heap). */
+  static fromHeap<T extends QueueKey>(items: readonly T[]): EventQueue<T> {
+    const queue = new EventQueue<T>();
+    queue.heap = [...items];
+    return queue;
+  }
+
   get size(): number {
     return this.heap.length;
+  }
+
+  /** The queued items in heap order (not sorted), for export. */
+  items(): readonly T[] {
+    return this.heap;
   }
 
   push(item: T): void {

@@ -19,6 +19,13 @@ function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }
 
+/** A NetworkModel as plain data, to hand to a host in another worker. */
+export interface NetworkState {
+  readonly defaults: PathSettings;
+  readonly paths: readonly (readonly [string, PathSettings])[];
+  readonly cuts: readonly string[];
+}
+
 /**
  * The network's settings and partitions: default and per-path timing, and
  * which pairs are cut. Pure data; the cluster schedules deliveries with it.
@@ -27,6 +34,22 @@ export class NetworkModel {
   private defaults: PathSettings = { ...DEFAULT_PATH };
   private readonly paths = new Map<string, PathSettings>();
   private readonly cuts = new Set<string>();
+
+  static fromState(state: NetworkState): NetworkModel {
+    const model = new NetworkModel();
+    model.defaults = { ...state.defaults };
+    for (const [key, path] of state.paths) model.paths.set(key, { ...path });
+    for (const key of state.cuts) model.cuts.add(key);
+    return model;
+  }
+
+  state(): NetworkState {
+    return {
+      defaults: { ...this.defaults },
+      paths: [...this.paths].map(([key, path]) => [key, { ...path }] as const),
+      cuts: [...this.cuts],
+    };
+  }
 
   setDefaults(settings: Partial<PathSettings>): void {
     this.defaults = { ...this.defaults, ...settings };

@@ -5,8 +5,8 @@ import { genInfo, infoFields } from "../engine/server/info";
 import { Server } from "../engine/server/server";
 import { nodeView } from "../engine/server/view";
 import type { NodeSpec } from "./cluster";
-import { EventQueue } from "./eventQueue";
 import type { QueueKey } from "./eventQueue";
+import { HostQueue, isSegment } from "./hostQueue";
 import type { ConnEnd, HostConn, HostEvent, HostState, LocalEvent } from "./hostState";
 import type {
   ExportedHost,
@@ -18,17 +18,15 @@ import type {
   PeerInfo,
   QuietSummary,
   ReleasedDir,
-  TraceRecord,
 } from "./hostStep";
 import { JitterStream } from "./jitter";
 import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
-import type { SortKey } from "./order";
 import { keyspaceDigest } from "./keyspaceDigest";
 import type { Direction } from "./network";
 import { NetworkModel, scheduleSend } from "./network";
 import { serverQuietView } from "./quietView";
+import { TraceRecorder } from "./traceRecorder";
 import type { Segment, SegmentBody } from "./segments";
-import type { TraceEvent } from "./trace";
 
 export const REDIS_PORT = 6379;
 
@@ -50,10 +48,6 @@ export interface StepResult {
   readonly outgoing: ReadonlyMap<string, readonly Segment[]>;
 }
 
-function isSegment(ev: HostEvent): ev is Segment {
-  return ev.kind === "deliver" || ev.kind === "syn" || ev.kind === "synAck" || ev.kind === "fin";
-}
-
 /**
  * One machine of the simulated network: a process slot (one Server, or none
  * after a crash) with its own event queue, the scheduling of what it sends
@@ -73,9 +67,7 @@ export class ProcessHost {
   private timerAt: VirtualTime | null = null;
   private restartSpec: NodeSpec | null = null;
   private process: Server | null = null;
-  private queue = new EventQueue<HostEvent>();
-  /** Segments in `queue` by sender, for the settle condition. */
-  private readonly queuedFrom = new Map<string, number>();
+  private queue = new HostQueue();
   private readonly conns = new Map<ConnId, HostConn>();
   private readonly jitterStreams = new Map<string, JitterStream>();
   private network = new NetworkModel();
@@ -85,8 +77,7 @@ export class ProcessHost {
   private round = 0;
   private current: QueueKey = startOf(0);
   private createdInStep = 0;
-  private records: TraceRecord[] = [];
-  private group: { sort: SortKey; events: TraceEvent[] | null } = { sort: [], events: null };
+  private readonly trace = new TraceRecorder();
   private outgoing = new Map<string, Segment[]>();
   private sentTo = new Map<string, number>();
   private minSentAt: VirtualTime | null = null;
@@ -115,7 +106,7 @@ export class ProcessHost {
   step(step: HostStep, incoming: readonly Segment[]): StepResult {
     this.begin(step);
     for (const seg of incoming) this.receive(seg);
-    for (const input of step.inputs) this.enqueue(input);
+    for (const input of step.inputs) this.queue.push(input);
     let extra: Partial<HostReport> = {};
     let outgoing: ReadonlyMap<string, readonly Segment[]> = this.outgoing;
     const action: HostAction = step.action;
@@ -152,7 +143,12 @@ export class ProcessHost {
         break;
       case "sleep":
         this.stalledUntil = Math.max(this.stalledUntil, this.now + action.durationUs);
-        this.record({ t: this.now, type: "stall", node: this.name, until: this.stalledUntil });
+        this.trace.record({
+          t: this.now,
+          type: "stall",
+          node: this.name,
+          until: this.stalledUntil,
+        });
         break;
     }
     return { report: { ...this.baseReport(), ...extra }, outgoing };
@@ -163,8 +159,7 @@ export class ProcessHost {
     this.round = step.round;
     this.current = startOf(this.now);
     this.createdInStep = 0;
-    this.records = [];
-    this.group = { sort: [], events: null };
+    this.trace.clear();
     this.outgoing = new Map();
     this.sentTo = new Map();
     this.minSentAt = null;
@@ -180,16 +175,14 @@ export class ProcessHost {
       nextAt: this.queue.peek()?.at ?? null,
       minSentAt: this.minSentAt,
       quiet: this.summary(),
-      records: this.records,
+      records: this.trace.take(),
     };
   }
 
   private summary(): QuietSummary {
-    const queuedFrom: Record<string, number> = {};
-    for (const [from, n] of this.queuedFrom) if (n > 0) queuedFrom[from] = n;
     return {
       stalledUntil: this.stalledUntil,
-      queuedFrom,
+      queuedFrom: this.queue.segmentCounts(),
       sentTo: Object.fromEntries(this.sentTo),
       server: this.process ? serverQuietView(this.process) : null,
     };
@@ -225,13 +218,16 @@ export class ProcessHost {
       for (;;) {
         const next = this.queue.peek();
         if (!next) return null;
-        const eff: QueueKey = last && keyBefore(next, last) ? last : { at: next.at, source: next.source, seq: next.seq };
+        const eff: QueueKey =
+          last && keyBefore(next, last)
+            ? last
+            : { at: next.at, source: next.source, seq: next.seq };
         if (!keyBefore(eff, bound)) return null;
-        this.dequeue();
+        this.queue.pop();
         last = eff;
         this.now = Math.max(this.now, eff.at);
         this.current = eff;
-        this.beginGroup(keyTuple(eff));
+        this.trace.beginGroup(keyTuple(eff));
         this.answered = false;
         this.fire(next);
         if (this.answered) return eff;
@@ -253,7 +249,7 @@ export class ProcessHost {
       // A stalled process reads nothing; everything waits for it, in order.
       // Its timer moves too, or the wake-up would count as superseded and be lost.
       if (ev.kind === "timer") this.timerAt = this.stalledUntil;
-      this.enqueue({ ...ev, at: this.stalledUntil });
+      this.queue.push({ ...ev, at: this.stalledUntil });
       return;
     }
     if (ev.kind === "outputs") {
@@ -278,22 +274,34 @@ export class ProcessHost {
       if (!alive) {
         // Nobody listening: the initiator gets a reset.
         this.sendSegment(conn, ev.from, { kind: "synAck", ok: false });
-        this.record({ t: this.now, type: "connClose", conn: conn.id, from: ev.to, to: ev.from, reason: "refused" });
+        this.trace.record({
+          t: this.now,
+          type: "connClose",
+          conn: conn.id,
+          from: ev.to,
+          to: ev.from,
+          reason: "refused",
+        });
         return;
       }
       if (this.stalledUntil > this.now) {
-        this.enqueue({ ...ev, at: this.stalledUntil });
+        this.queue.push({ ...ev, at: this.stalledUntil });
         return;
       }
       const initiator = this.peers.find((p) => p.name === ev.from);
-      this.record({ t: this.now, type: "connOpen", conn: conn.id, from: ev.from, to: ev.to });
-      this.deliverInput({ kind: "accepted", conn: conn.id, peerIp: initiator?.ip ?? "", peerPort: conn.peerPort });
+      this.trace.record({ t: this.now, type: "connOpen", conn: conn.id, from: ev.from, to: ev.to });
+      this.deliverInput({
+        kind: "accepted",
+        conn: conn.id,
+        peerIp: initiator?.ip ?? "",
+        peerPort: conn.peerPort,
+      });
       this.sendSegment(conn, ev.from, { kind: "synAck", ok: true });
       return;
     }
     if (!alive || !end.open) return;
     if (this.stalledUntil > this.now) {
-      this.enqueue({ ...ev, at: this.stalledUntil });
+      this.queue.push({ ...ev, at: this.stalledUntil });
       return;
     }
     switch (ev.kind) {
@@ -306,7 +314,14 @@ export class ProcessHost {
         }
         break;
       case "deliver":
-        this.record({ t: this.now, type: "deliver", conn: conn.id, from: ev.from, to: ev.to, size: ev.bytes.length });
+        this.trace.record({
+          t: this.now,
+          type: "deliver",
+          conn: conn.id,
+          from: ev.from,
+          to: ev.to,
+          size: ev.bytes.length,
+        });
         this.deliverInput({ kind: "bytesReceived", conn: conn.id, bytes: ev.bytes });
         break;
       case "fin":
@@ -346,7 +361,13 @@ export class ProcessHost {
           this.close(out.conn);
           break;
         case "reply":
-          this.record({ t: this.now, type: "reply", node: this.name, client: out.client, reply: out.reply });
+          this.trace.record({
+            t: this.now,
+            type: "reply",
+            node: this.name,
+            client: out.client,
+            reply: out.reply,
+          });
           if (out.client === this.stopClient) this.answered = true;
           break;
         case "timer":
@@ -355,13 +376,17 @@ export class ProcessHost {
           break;
         case "stall": {
           this.stalledUntil = Math.max(this.stalledUntil, out.until);
-          this.record({ t: this.now, type: "stall", node: this.name, until: out.until });
+          this.trace.record({ t: this.now, type: "stall", node: this.name, until: out.until });
           const rest = outputs.slice(i + 1);
-          if (rest.length > 0) this.pushLocal({ kind: "outputs", incarnation: this.incarnation, outputs: rest }, out.until);
+          if (rest.length > 0)
+            this.pushLocal(
+              { kind: "outputs", incarnation: this.incarnation, outputs: rest },
+              out.until,
+            );
           return;
         }
         case "event":
-          this.record({ t: this.now, type: "process", node: this.name, event: out.event });
+          this.trace.record({ t: this.now, type: "process", node: this.name, event: out.event });
           break;
       }
     }
@@ -371,7 +396,8 @@ export class ProcessHost {
 
   private boot(spec: NodeSpec | null, epochMs: number, version: "7.0" | "6.2"): void {
     if (!spec) throw new Error(`${this.name}: nothing to boot`);
-    this.incarnation = this.peers.find((p) => p.name === this.name)?.incarnation ?? this.incarnation;
+    this.incarnation =
+      this.peers.find((p) => p.name === this.name)?.incarnation ?? this.incarnation;
     this.restartSpec = spec;
     const server = new Server({
       name: this.name,
@@ -383,12 +409,14 @@ export class ProcessHost {
       epochMs,
       version,
       config: spec.config,
-      ...(spec.replicaOf !== undefined ? { replicaOf: { host: spec.replicaOf, port: REDIS_PORT } } : {}),
+      ...(spec.replicaOf !== undefined
+        ? { replicaOf: { host: spec.replicaOf, port: REDIS_PORT } }
+        : {}),
     });
     this.process = server;
     this.stalledUntil = 0;
     this.timerAt = null;
-    this.record({
+    this.trace.record({
       t: this.now,
       type: "nodeStarted",
       node: this.name,
@@ -416,7 +444,7 @@ export class ProcessHost {
     };
     this.process = null;
     this.timerAt = null;
-    this.record(
+    this.trace.record(
       error === null
         ? { t: this.now, type: "nodeCrashed", node: this.name }
         : { t: this.now, type: "nodeCrashed", node: this.name, error },
@@ -426,7 +454,14 @@ export class ProcessHost {
       if (!mine?.open) continue;
       mine.open = false;
       const peer = mine === conn.a ? conn.b : conn.a;
-      this.record({ t: this.now, type: "connClose", conn: conn.id, from: this.name, to: peer.node, reason: "crash" });
+      this.trace.record({
+        t: this.now,
+        type: "connClose",
+        conn: conn.id,
+        from: this.name,
+        to: peer.node,
+        reason: "crash",
+      });
       const peerIsOpen = peer.node === this.name ? peer.open : (peerOpen?.has(conn.id) ?? true);
       if (peerIsOpen) this.sendSegment(conn, peer.node, { kind: "fin" });
     }
@@ -445,7 +480,7 @@ export class ProcessHost {
     const { pieces, deliverAt } = scheduleSend(dir, this.now, bytes.length, path, () =>
       this.jitter(peer.node, path.jitterUs),
     );
-    this.record({
+    this.trace.record({
       t: this.now,
       type: "send",
       conn: connId,
@@ -509,7 +544,14 @@ export class ProcessHost {
     const peer = mine === conn.a ? conn.b : conn.a;
     if (!mine.open) return;
     mine.open = false;
-    this.record({ t: this.now, type: "connClose", conn: connId, from: this.name, to: peer.node, reason: "close" });
+    this.trace.record({
+      t: this.now,
+      type: "connClose",
+      conn: connId,
+      from: this.name,
+      to: peer.node,
+      reason: "close",
+    });
     if (peer.node !== this.name || peer.open) this.sendSegment(conn, peer.node, { kind: "fin" });
     else this.conns.delete(connId);
   }
@@ -533,9 +575,10 @@ export class ProcessHost {
   private reset(peer: string): void {
     for (const conn of this.connsInOrder()) {
       const between =
-        (conn.a.node === this.name && conn.b.node === peer) || (conn.a.node === peer && conn.b.node === this.name);
+        (conn.a.node === this.name && conn.b.node === peer) ||
+        (conn.a.node === peer && conn.b.node === this.name);
       if (!between) continue;
-      for (const ev of this.queue.removeWhere((e) => isSegment(e) && e.conn === conn.id)) this.countOut(ev);
+      this.queue.dropConnection(conn.id);
       this.conns.delete(conn.id);
       const ends: [ConnEnd, ConnEnd, number][] = [
         [conn.a, conn.b, 0],
@@ -545,8 +588,15 @@ export class ProcessHost {
         if (end.node !== this.name || !end.open) continue;
         end.open = false;
         if (!this.process || this.incarnation !== end.incarnation) continue;
-        this.beginGroup([...conn.created, index]);
-        this.record({ t: this.now, type: "connClose", conn: conn.id, from: other.node, to: end.node, reason: "reset" });
+        this.trace.beginGroup([...conn.created, index]);
+        this.trace.record({
+          t: this.now,
+          type: "connClose",
+          conn: conn.id,
+          from: other.node,
+          to: end.node,
+          reason: "reset",
+        });
         const input: ProcessInput = { kind: "connectionClosed", conn: conn.id };
         this.pushLocal({ kind: "input", incarnation: this.incarnation, input }, this.now);
       }
@@ -556,13 +606,14 @@ export class ProcessHost {
   /** A heal: what was held on the healed paths into me is delivered, after the latency. */
   private release(pairs: readonly (readonly [string, string])[]): ReleasedDir[] {
     const released: ReleasedDir[] = [];
-    const healed = (x: string, y: string) => pairs.some(([p, q]) => (p === x && q === y) || (p === y && q === x));
+    const healed = (x: string, y: string) =>
+      pairs.some(([p, q]) => (p === x && q === y) || (p === y && q === x));
     for (const conn of this.connsInOrder()) {
       for (const [from, held] of Object.entries(conn.held)) {
         if (!healed(from, this.name) || held.length === 0) continue;
         conn.held[from] = [];
         const at = this.now + this.network.path(from, this.name).latencyUs;
-        for (const ev of held) this.enqueue({ ...ev, at });
+        for (const ev of held) this.queue.push({ ...ev, at });
         released.push({ conn: conn.id, from, at });
       }
     }
@@ -583,12 +634,27 @@ export class ProcessHost {
     return [...this.conns.values()].sort((x, y) => compareSortKeys(x.created, y.created));
   }
 
-  private sendSegment(conn: HostConn, to: string, body: DistributiveOmit<SegmentBody, "conn" | "from" | "to">): void {
+  private sendSegment(
+    conn: HostConn,
+    to: string,
+    body: DistributiveOmit<SegmentBody, "conn" | "from" | "to">,
+  ): void {
     const dir = this.direction(conn);
     const path = this.network.path(this.name, to);
-    const at = Math.max(this.now + path.latencyUs + this.jitter(to, path.jitterUs), dir.lastDeliverAt);
+    const at = Math.max(
+      this.now + path.latencyUs + this.jitter(to, path.jitterUs),
+      dir.lastDeliverAt,
+    );
     dir.lastDeliverAt = at;
-    this.emit({ at, source: this.rank, seq: this.seq++, ...body, conn: conn.id, from: this.name, to });
+    this.emit({
+      at,
+      source: this.rank,
+      seq: this.seq++,
+      ...body,
+      conn: conn.id,
+      from: this.name,
+      to,
+    });
   }
 
   private direction(conn: HostConn): Direction {
@@ -627,7 +693,7 @@ export class ProcessHost {
         held: {},
       });
     }
-    this.enqueue(seg);
+    this.queue.push(seg);
   }
 
   private emit(seg: Segment): void {
@@ -645,37 +711,11 @@ export class ProcessHost {
     this.minSentAt = this.minSentAt === null ? seg.at : Math.min(this.minSentAt, seg.at);
   }
 
-  private pushLocal(body: DistributiveOmit<LocalEvent, "at" | "source" | "seq">, at: VirtualTime): void {
-    this.enqueue({ ...body, at, source: this.rank, seq: this.seq++ });
-  }
-
-  private enqueue(ev: HostEvent): void {
-    this.queue.push(ev);
-    if (isSegment(ev)) this.queuedFrom.set(ev.from, (this.queuedFrom.get(ev.from) ?? 0) + 1);
-  }
-
-  private dequeue(): HostEvent | undefined {
-    const ev = this.queue.pop();
-    if (ev) this.countOut(ev);
-    return ev;
-  }
-
-  private countOut(ev: HostEvent): void {
-    if (isSegment(ev)) this.queuedFrom.set(ev.from, (this.queuedFrom.get(ev.from) ?? 0) - 1);
-  }
-
-  // ---- trace -------------------------------------------------------------
-
-  private beginGroup(sort: SortKey): void {
-    this.group = { sort, events: null };
-  }
-
-  private record(event: TraceEvent): void {
-    if (!this.group.events) {
-      this.group.events = [];
-      this.records.push({ sort: this.group.sort, events: this.group.events });
-    }
-    this.group.events.push(event);
+  private pushLocal(
+    body: DistributiveOmit<LocalEvent, "at" | "source" | "seq">,
+    at: VirtualTime,
+  ): void {
+    this.queue.push({ ...body, at, source: this.rank, seq: this.seq++ });
   }
 
   // ---- moving between workers --------------------------------------------
@@ -715,8 +755,7 @@ export class ProcessHost {
     this.stalledUntil = state.stalledUntil;
     this.timerAt = state.timerAt;
     this.restartSpec = state.restartSpec;
-    this.queue = EventQueue.fromHeap(state.queue);
-    for (const ev of state.queue) if (isSegment(ev)) this.queuedFrom.set(ev.from, (this.queuedFrom.get(ev.from) ?? 0) + 1);
+    this.queue = new HostQueue(state.queue);
     for (const conn of state.conns) this.conns.set(conn.id, conn);
     for (const [to, draws] of state.jitterDraws) {
       this.jitterStreams.set(to, new JitterStream(this.options.seed, this.name, to, draws));

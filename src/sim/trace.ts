@@ -16,7 +16,13 @@ export type TraceEvent =
       readonly runId: string;
       readonly replicaOf: string | null;
     }
-  | { readonly t: VirtualTime; readonly type: "nodeCrashed"; readonly node: string }
+  /** `error`: the process died of an exception (an engine bug), not of a `crash` line. */
+  | {
+      readonly t: VirtualTime;
+      readonly type: "nodeCrashed";
+      readonly node: string;
+      readonly error?: string;
+    }
   | {
       readonly t: VirtualTime;
       readonly type: "send";

@@ -1,0 +1,41 @@
+import { Coordinator } from "../sim/coordinator";
+import type { WorkerFactory } from "./workerHosts";
+import { WorkerHostSet } from "./workerHosts";
+
+export interface WorkerClusterOptions {
+  readonly seed: number;
+  readonly epochMs?: number;
+  readonly version?: "7.0" | "6.2";
+  /** Keep payload bytes in the trace (the page draws them). */
+  readonly traceBytes?: boolean;
+  /** How a node worker is started (tests may count or wrap them). */
+  readonly createWorker?: WorkerFactory;
+  /** A worker that does not finish a step in this long is counted as crashed. */
+  readonly stepTimeoutMs?: number;
+}
+
+/**
+ * The cluster of the page: each process in its own module Web Worker, the
+ * processes talking over MessageChannels, driven by the same coordinator as
+ * the in-process cluster, so a run is identical to it byte for byte. An
+ * exception in a process's engine crashes that process (its trace event
+ * carries the message); the rest keeps running.
+ */
+export class WorkerCluster extends Coordinator {
+  private readonly workers: WorkerHostSet;
+
+  constructor(options: WorkerClusterOptions) {
+    const workers = new WorkerHostSet(
+      { seed: options.seed, traceBytes: options.traceBytes ?? true, engineErrors: "crash" },
+      options.createWorker,
+      options.stepTimeoutMs,
+    );
+    super(workers, options);
+    this.workers = workers;
+  }
+
+  /** Terminates every worker; the cluster is unusable afterwards. */
+  dispose(): void {
+    this.workers.dispose();
+  }
+}

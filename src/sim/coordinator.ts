@@ -1,0 +1,638 @@
+import type { ByteString } from "../engine/bytes";
+import type { ProcessInput, VirtualTime } from "../engine/io";
+import type { Reply } from "../engine/reply";
+import type { NodeView } from "../engine/server/view";
+import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "./cluster";
+import { ClusterError } from "./cluster";
+import type { QueueKey } from "./eventQueue";
+import { ChannelCounts } from "./channelCounts";
+import type { HostSet } from "./hostSet";
+import { emptyHostState } from "./hostState";
+import type {
+  ExportedHost,
+  HarnessInput,
+  HostAction,
+  HostAnswer,
+  HostReport,
+  HostStep,
+  PeerInfo,
+} from "./hostStep";
+import { NetworkModel } from "./network";
+import { earlierKey, endOf, startOf } from "./order";
+import { isQuiet, trafficInFlight } from "./quiet";
+import { mergeRecords } from "./traceMerge";
+import type { TraceEvent } from "./trace";
+
+/** Default Unix time at virtual time 0: 2026-01-01T00:00:00Z. */
+export const DEFAULT_EPOCH_MS = 1767225600000;
+
+export interface CoordinatorOptions {
+  readonly seed: number;
+  readonly epochMs?: number;
+  readonly version?: "7.0" | "6.2";
+}
+
+/** A process slot as the coordinator knows it: a name and address that outlive crashes. */
+interface Slot {
+  readonly name: string;
+  readonly ip: string;
+  readonly rank: number;
+  /** How it was started, for a host whose worker failed. */
+  readonly spec: NodeSpec;
+  incarnation: number;
+  running: boolean;
+}
+
+/** What `slotView` tells. */
+export interface SlotView {
+  readonly name: string;
+  readonly ip: string;
+  readonly rank: number;
+  readonly incarnation: number;
+  readonly running: boolean;
+  readonly stalledUntil: VirtualTime;
+}
+
+const IDLE: HostAction = { kind: "idle" };
+
+/**
+ * The lockstep clock of a cluster (conservative parallel discrete-event
+ * simulation), over hosts that run in this thread or in workers:
+ *
+ * - Time advances in windows no longer than the lookahead (the smallest path
+ *   latency), so nothing a host sends in a window can be due in it; empty time
+ *   is skipped by starting each window at the earliest pending event.
+ * - Every step goes to every host with the number of messages each peer has
+ *   sent it so far; a host starts only when it holds them all.
+ * - Faults, commands and process starts are steps too, applied between
+ *   windows, when every host stands at the same instant.
+ * - Hosts tag trace events with their place in the canonical order, and each
+ *   window's events are merged by it, so the trace is the same whatever order
+ *   the hosts ran in.
+ */
+export class Coordinator implements Cluster {
+  private time: VirtualTime = 0;
+  private round = 0;
+  private readonly slots = new Map<string, Slot>();
+  private readonly networkModel = new NetworkModel();
+  private networkVersion = 0;
+  private peersVersion = 0;
+  private readonly seenNetwork = new Map<string, number>();
+  private readonly seenPeers = new Map<string, number>();
+  private readonly inputs = new Map<string, HarnessInput[]>();
+  private harnessSeq = 0;
+  private readonly reports = new Map<string, HostReport>();
+  private readonly counts = new ChannelCounts();
+  private readonly events: TraceEvent[] = [];
+  private readonly listeners = new Set<(events: readonly TraceEvent[]) => void>();
+  private busy: Promise<unknown> = Promise.resolve();
+  private readonly counters = { steps: 0, windows: 0 };
+  private epochMs: number;
+  private version: "7.0" | "6.2";
+
+  constructor(
+    private readonly hosts: HostSet,
+    options: CoordinatorOptions,
+  ) {
+    this.epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
+    this.version = options.version ?? "7.0";
+  }
+
+  // ---- the Cluster interface ---------------------------------------------
+
+  now(): VirtualTime {
+    return this.time;
+  }
+
+  setEpoch(epochMs: number): void {
+    this.epochMs = epochMs;
+  }
+
+  setVersion(version: "7.0" | "6.2"): void {
+    this.version = version;
+  }
+
+  nodes(): readonly string[] {
+    return [...this.slots.keys()];
+  }
+
+  trace(): readonly TraceEvent[] {
+    return this.events;
+  }
+
+  /** Steps sent to the hosts (each reaches every host) and windows run, so far. */
+  stats(): { readonly steps: number; readonly windows: number } {
+    return { ...this.counters };
+  }
+
+  /** The network's settings and partitions (read only: change them with `fault`). */
+  get network(): Pick<NetworkModel, "path" | "isCut" | "cutPairs" | "minLatencyUs"> {
+    return this.networkModel;
+  }
+
+  onTrace(listener: (events: readonly TraceEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Time of the next pending event anywhere, or null when nothing is scheduled. */
+  nextEventTime(): VirtualTime | null {
+    let next: VirtualTime | null = null;
+    const consider = (t: VirtualTime | null) => {
+      if (t !== null && (next === null || t < next)) next = t;
+    };
+    for (const r of this.reports.values()) {
+      consider(r.nextAt);
+      consider(r.minSentAt);
+    }
+    for (const list of this.inputs.values()) for (const i of list) consider(i.at);
+    return next;
+  }
+
+  /** A process slot as of the last step: address, incarnation, whether it runs, until when it stalls. */
+  slotView(name: string): SlotView | undefined {
+    const slot = this.slots.get(name);
+    if (!slot) return undefined;
+    const { ip, rank, incarnation, running } = slot;
+    const stalledUntil = this.reports.get(name)?.quiet.stalledUntil ?? 0;
+    return { name, ip, rank, incarnation, running, stalledUntil };
+  }
+
+  /** Whether any byte, connect or close is in flight on a path that is not cut. */
+  hasTrafficInFlight(): boolean {
+    return trafficInFlight([...this.slots.values()], this.networkModel, this.summaries());
+  }
+
+  startNode(spec: NodeSpec): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.slots.has(spec.name)) throw new ClusterError(`node ${spec.name} already exists`);
+      const rank = this.slots.size;
+      const slot: Slot = {
+        name: spec.name,
+        ip: `10.0.0.${rank + 1}`,
+        rank,
+        spec,
+        incarnation: 0,
+        running: true,
+      };
+      this.slots.set(spec.name, slot);
+      this.peersVersion++;
+      await this.spawn(slot, null);
+      await this.boundaryStep((s) => (s === slot ? this.bootAction(spec) : IDLE));
+    });
+  }
+
+  command(
+    node: string,
+    client: string,
+    argv: readonly ByteString[],
+    maxWaitUs = 60_000_000,
+  ): Promise<Reply> {
+    return this.exclusive(async () => {
+      const slot = this.requireRunningSlot(node);
+      this.record([{ t: this.time, type: "command", node, client, argv }]);
+      this.pushInput(slot, { kind: "clientCommand", client, argv });
+      const deadline = this.time + maxWaitUs;
+      for (;;) {
+        const next = this.nextEventTime();
+        if (next === null || next > deadline) {
+          if (next !== null) await this.runUntil(deadline);
+          throw new ClusterError(`no reply from ${node} within ${maxWaitUs / 1e6}s`);
+        }
+        const reply = await this.windowUntilReply(
+          this.windowBound(next, endOf(deadline)),
+          node,
+          client,
+        );
+        if (reply) return reply;
+        if (!slot.running) throw new ClusterError(`${node} crashed before replying`);
+      }
+    });
+  }
+
+  submit(node: string, client: string, argv: readonly ByteString[]): Promise<void> {
+    return this.exclusive(() => {
+      const slot = this.requireRunningSlot(node);
+      this.record([{ t: this.time, type: "command", node, client, argv }]);
+      this.pushInput(slot, { kind: "clientCommand", client, argv });
+      return Promise.resolve();
+    });
+  }
+
+  advance(durationUs: VirtualTime): Promise<void> {
+    return this.exclusive(() => this.runUntil(this.time + durationUs));
+  }
+
+  settle(maxUs: VirtualTime): Promise<boolean> {
+    return this.exclusive(async () => {
+      const deadline = this.time + maxUs;
+      for (;;) {
+        if (this.quiet()) return true;
+        const next = this.nextEventTime();
+        if (next === null || next > deadline) {
+          await this.runUntil(deadline);
+          return this.quiet();
+        }
+        // Finish every event of the next instant before looking again.
+        await this.window(endOf(next));
+      }
+    });
+  }
+
+  fault(fault: Fault): Promise<void> {
+    return this.exclusive(() => this.applyFault(fault));
+  }
+
+  views(): Promise<readonly NodeView[]> {
+    return this.exclusive(async () => {
+      const views: NodeView[] = [];
+      for (const slot of this.slots.values()) {
+        if (!slot.running) continue;
+        const answer = await this.hosts.query(slot.name, { kind: "view" });
+        if (answer.kind === "view" && answer.view) views.push(answer.view);
+      }
+      return views;
+    });
+  }
+
+  infoText(node: string, section: string): Promise<string> {
+    return this.exclusive(async () => {
+      this.requireRunning(node);
+      const answer = await this.hosts.query(node, { kind: "info", section });
+      return answer.kind === "info" && answer.text !== null ? answer.text : notRunning(node);
+    });
+  }
+
+  snapshot(node: string): Promise<NodeSnapshot> {
+    return this.exclusive(async () => {
+      const slot = this.requireSlot(node);
+      if (!slot.running) return { name: node, running: false, info: new Map<string, string>() };
+      const answer: HostAnswer = await this.hosts.query(node, { kind: "fields" });
+      const info =
+        answer.kind === "fields" && answer.fields ? answer.fields : new Map<string, string>();
+      return { name: node, running: true, info };
+    });
+  }
+
+  keyspaceDigest(node: string): Promise<string> {
+    return this.exclusive(async () => {
+      this.requireRunning(node);
+      const answer = await this.hosts.query(node, { kind: "digest" });
+      return answer.kind === "digest" && answer.digest !== null ? answer.digest : notRunning(node);
+    });
+  }
+
+  // ---- windows -----------------------------------------------------------
+
+  /** Runs every event up to and including time `t`, window by window. */
+  private async runUntil(t: VirtualTime): Promise<void> {
+    for (;;) {
+      const next = this.nextEventTime();
+      if (next === null || next > t) break;
+      await this.window(this.windowBound(next, endOf(t)));
+    }
+    this.time = Math.max(this.time, t);
+  }
+
+  /** A window from `start` no longer than the lookahead, and not past `limit`. */
+  private windowBound(start: VirtualTime, limit: QueueKey): QueueKey {
+    const lookahead = this.networkModel.minLatencyUs();
+    if (!(lookahead > 0))
+      throw new ClusterError("every path needs a latency above 0: it is the lookahead");
+    return earlierKey(startOf(start + lookahead), limit);
+  }
+
+  /** One window: every host fires its events before `bound`. */
+  private async window(bound: QueueKey): Promise<void> {
+    this.round++;
+    this.counters.windows++;
+    const reports = await this.stepAll(() => ({ kind: "run", bound }));
+    this.advanceClock(reports.values());
+    this.appendRecords([...reports.values()]);
+  }
+
+  /**
+   * A window while a command waits: the node runs first and stops right after
+   * the event that answers the client; the others then run up to that point
+   * of the canonical order, as one global queue would have stopped there.
+   */
+  private async windowUntilReply(
+    bound: QueueKey,
+    node: string,
+    client: string,
+  ): Promise<Reply | null> {
+    this.round++;
+    this.counters.windows++;
+    const first = await this.stepAll((s) =>
+      s.name === node ? { kind: "run", bound, stopOnReplyTo: client } : IDLE,
+    );
+    const answered = first.get(node);
+    const stop = answered?.stoppedAt;
+    const rest = await this.stepAll((s) =>
+      s.name === node ? IDLE : { kind: "run", bound: stop ?? bound },
+    );
+    this.advanceClock([...first.values(), ...rest.values()]);
+    this.appendRecords([...first.values(), ...rest.values()]);
+    if (!stop || !answered) return null;
+    const last = answered.records[answered.records.length - 1];
+    for (const e of last?.events ?? [])
+      if (e.type === "reply" && e.client === client) return e.reply;
+    return null;
+  }
+
+  private advanceClock(reports: Iterable<HostReport>): void {
+    for (const r of reports) this.time = Math.max(this.time, r.now);
+  }
+
+  // ---- faults ------------------------------------------------------------
+
+  private async applyFault(fault: Fault): Promise<void> {
+    switch (fault.kind) {
+      case "cut":
+        this.requireSlot(fault.a);
+        if (fault.b !== undefined) {
+          this.requireSlot(fault.b);
+          this.networkModel.cut(fault.a, fault.b);
+        } else {
+          for (const other of this.slots.keys())
+            if (other !== fault.a) this.networkModel.cut(fault.a, other);
+        }
+        this.networkVersion++;
+        this.record([
+          {
+            t: this.time,
+            type: "fault",
+            fault: "cut",
+            nodes: fault.b ? [fault.a, fault.b] : [fault.a],
+          },
+        ]);
+        return;
+      case "heal": {
+        const healed =
+          fault.a !== undefined && fault.b !== undefined
+            ? this.networkModel.heal(fault.a, fault.b)
+              ? [[fault.a, fault.b] as const]
+              : []
+            : this.networkModel.healAll(fault.a);
+        this.networkVersion++;
+        if (healed.length > 0) await this.release(healed);
+        const nodes = [fault.a, fault.b].filter((n): n is string => !!n);
+        this.record([{ t: this.time, type: "fault", fault: "heal", nodes }]);
+        return;
+      }
+      case "reset": {
+        this.requireSlot(fault.a);
+        this.requireSlot(fault.b);
+        this.record([{ t: this.time, type: "fault", fault: "reset", nodes: [fault.a, fault.b] }]);
+        const { a, b } = fault;
+        await this.boundaryStep((s) =>
+          s.name === a
+            ? { kind: "reset", peer: b }
+            : s.name === b
+              ? { kind: "reset", peer: a }
+              : IDLE,
+        );
+        return;
+      }
+      case "crash":
+        return this.crash(fault.node);
+      case "restart":
+        return this.restart(fault.node);
+      case "sleep": {
+        const slot = this.requireSlot(fault.node);
+        await this.boundaryStep((s) =>
+          s === slot ? { kind: "sleep", durationUs: fault.durationUs } : IDLE,
+        );
+        return;
+      }
+      case "network":
+        this.networkModel.setDefaults(fault.settings);
+        this.networkVersion++;
+        return;
+      case "link":
+        this.requireSlot(fault.a);
+        this.requireSlot(fault.b);
+        this.networkModel.setPath(fault.a, fault.b, fault.settings);
+        this.networkVersion++;
+        return;
+    }
+  }
+
+  /** A heal: receivers deliver what they held, then senders queue later bytes behind it. */
+  private async release(pairs: readonly (readonly [string, string])[]): Promise<void> {
+    const reports = await this.boundaryStep(() => ({ kind: "release", pairs }));
+    const released = [...reports.values()].flatMap((r) => r.released ?? []);
+    if (released.length === 0) return;
+    await this.boundaryStep((s) => {
+      const dirs = released.filter((d) => d.from === s.name);
+      return dirs.length > 0 ? { kind: "bump", dirs } : IDLE;
+    });
+  }
+
+  /** `crash`: the process dies (the worker is terminated); its machine lives on in a new one. */
+  private async crash(name: string): Promise<void> {
+    const slot = this.requireRunning(name);
+    // Which far ends are open decides where a FIN goes: read it while everyone stands still.
+    const ends = await this.boundaryStep((s) =>
+      s === slot ? IDLE : { kind: "openEnds", peer: name },
+    );
+    const peerOpen = [...ends.values()].flatMap((r) => r.openEnds ?? []);
+    const reports = await this.boundaryStep((s) =>
+      s === slot ? { kind: "crash", peerOpen } : IDLE,
+    );
+    slot.running = false;
+    await this.respawn(slot, reports.get(name)?.exported ?? null);
+  }
+
+  /** `restart`: a new process (in a new worker) at the same address. */
+  private async restart(name: string): Promise<void> {
+    const slot = this.requireSlot(name);
+    if (slot.running) throw new ClusterError(`${name} is running; crash it first`);
+    const reports = await this.boundaryStep((s) => (s === slot ? { kind: "export" } : IDLE));
+    await this.respawn(slot, reports.get(name)?.exported ?? null);
+    slot.incarnation++;
+    this.peersVersion++;
+    slot.running = true;
+    await this.boundaryStep((s) => (s === slot ? this.bootAction() : IDLE));
+  }
+
+  private bootAction(spec?: NodeSpec): HostAction {
+    return {
+      kind: "boot",
+      ...(spec ? { spec } : {}),
+      epochMs: this.epochMs,
+      version: this.version,
+    };
+  }
+
+  // ---- steps -------------------------------------------------------------
+
+  /** A step between windows (a fault, a start): its trace follows at once. */
+  private async boundaryStep(
+    action: (slot: Slot) => HostAction,
+  ): Promise<ReadonlyMap<string, HostReport>> {
+    this.round++;
+    const reports = await this.stepAll(action);
+    this.appendRecords([...reports.values()]);
+    return reports;
+  }
+
+  /** One step on every host; records what the reports say about channels and processes. */
+  private async stepAll(
+    action: (slot: Slot) => HostAction,
+  ): Promise<ReadonlyMap<string, HostReport>> {
+    const steps = new Map<string, HostStep>();
+    const peers = this.peerTable();
+    for (const slot of this.slots.values()) {
+      const network =
+        this.seenNetwork.get(slot.name) !== this.networkVersion
+          ? this.networkModel.state()
+          : undefined;
+      const newPeers = this.seenPeers.get(slot.name) !== this.peersVersion ? peers : undefined;
+      this.seenNetwork.set(slot.name, this.networkVersion);
+      this.seenPeers.set(slot.name, this.peersVersion);
+      steps.set(slot.name, {
+        round: this.round,
+        now: this.time,
+        expect: this.counts.expect(slot.name, this.slots.keys()),
+        inputs: this.takeInputs(slot.name),
+        ...(network ? { network } : {}),
+        ...(newPeers ? { peers: newPeers } : {}),
+        action: action(slot),
+      });
+    }
+    this.counters.steps++;
+    const reports = await this.hosts.step(steps);
+    const failed: Slot[] = [];
+    for (const slot of this.slots.values()) {
+      const r = reports.get(slot.name);
+      if (!r) continue;
+      this.reports.set(slot.name, r);
+      if (r.failed !== undefined) {
+        if (slot.running) failed.push(slot);
+        slot.running = false;
+        continue;
+      }
+      this.counts.update(slot.name, r.sent);
+      slot.running = r.running;
+    }
+    for (const slot of failed) await this.hostFailed(slot, reports.get(slot.name)?.failed ?? "");
+    return reports;
+  }
+
+  /**
+   * A worker failed outside the engine (a bug in the host, or it ran out of
+   * memory): show its process as crashed with the message and give the slot
+   * an empty machine, so the rest of the cluster carries on.
+   */
+  private async hostFailed(slot: Slot, message: string): Promise<void> {
+    this.record([{ t: this.time, type: "nodeCrashed", node: slot.name, error: message }]);
+    await this.respawn(slot, {
+      state: emptyHostState(slot, this.time, slot.spec),
+      deferred: {},
+    });
+  }
+
+  /** Replaces a slot's host with a new one started from `from`. */
+  private async respawn(slot: Slot, from: ExportedHost | null): Promise<void> {
+    this.hosts.terminate(slot.name);
+    await this.spawn(slot, from);
+  }
+
+  /** Starts a host with fresh channels to every other host. */
+  private async spawn(slot: Slot, from: ExportedHost | null): Promise<void> {
+    const deferredTo = Object.entries(from?.deferred ?? {}).filter(
+      ([, segments]) => segments.length > 0,
+    );
+    this.counts.restart(
+      slot.name,
+      this.slots.keys(),
+      deferredTo.map(([peer]) => peer),
+    );
+    this.seenNetwork.delete(slot.name);
+    this.seenPeers.delete(slot.name);
+    await this.hosts.spawn({ name: slot.name, ip: slot.ip, rank: slot.rank, from });
+  }
+
+  private takeInputs(name: string): HarnessInput[] {
+    const list = this.inputs.get(name) ?? [];
+    this.inputs.delete(name);
+    return list;
+  }
+
+  private pushInput(slot: Slot, input: ProcessInput): void {
+    const list = this.inputs.get(slot.name) ?? [];
+    list.push({
+      at: this.time,
+      source: -1,
+      seq: this.harnessSeq++,
+      kind: "input",
+      incarnation: slot.incarnation,
+      input,
+    });
+    this.inputs.set(slot.name, list);
+  }
+
+  private peerTable(): PeerInfo[] {
+    return [...this.slots.values()].map((s) => ({
+      name: s.name,
+      ip: s.ip,
+      rank: s.rank,
+      incarnation: s.incarnation,
+    }));
+  }
+
+  private summaries() {
+    return new Map([...this.reports].map(([name, r]) => [name, r.quiet] as const));
+  }
+
+  private quiet(): boolean {
+    return isQuiet(this.time, [...this.slots.values()], this.networkModel, this.summaries());
+  }
+
+  // ---- trace -------------------------------------------------------------
+
+  /** Merges the hosts' records of one step into the canonical order and appends them. */
+  private appendRecords(reports: readonly HostReport[]): void {
+    const events = mergeRecords(reports, (name) => this.slots.get(name)?.rank ?? 0);
+    if (events.length > 0) this.record(events);
+  }
+
+  private record(events: readonly TraceEvent[]): void {
+    for (const e of events) this.events.push(e);
+    for (const listener of this.listeners) listener(events);
+  }
+
+  // ---- helpers -----------------------------------------------------------
+
+  private requireSlot(name: string): Slot {
+    const slot = this.slots.get(name);
+    if (!slot) throw new ClusterError(`unknown node ${name}`);
+    return slot;
+  }
+
+  /** An existing node that must be running. */
+  private requireRunning(name: string): Slot {
+    const slot = this.requireSlot(name);
+    if (!slot.running) throw new ClusterError(`${name} is not running`);
+    return slot;
+  }
+
+  /** A node a client can talk to (an unknown one is "not running" too, as a refused connection). */
+  private requireRunningSlot(name: string): Slot {
+    const slot = this.slots.get(name);
+    if (!slot?.running) throw new ClusterError(`${name} is not running`);
+    return slot;
+  }
+
+  /** Runs cluster operations one at a time, in call order. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.busy.then(task, task);
+    this.busy = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function notRunning(node: string): never {
+  throw new ClusterError(`${node} is not running`);
+}
