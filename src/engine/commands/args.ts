@@ -41,11 +41,20 @@ export function longArg(arg: ByteString, msg?: string): number | Reply {
 }
 
 /** `getRangeLongFromObjectOrReply`: the range error names the bounds unless a message is given. */
-export function rangeLongArg(arg: ByteString, min: bigint, max: bigint, msg?: string): number | Reply {
+export function rangeLongArg(
+  arg: ByteString,
+  min: bigint,
+  max: bigint,
+  msg?: string,
+): number | Reply {
   const value = longLongArg(arg, msg);
   if (typeof value !== "bigint") return value;
   if (value < min || value > max) {
-    return error(msg !== undefined ? `ERR ${msg}` : `ERR value is out of range, value must between ${min} and ${max}`);
+    return error(
+      msg !== undefined
+        ? `ERR ${msg}`
+        : `ERR value is out of range, value must between ${min} and ${max}`,
+    );
   }
   return Number(value);
 }

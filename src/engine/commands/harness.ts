@@ -29,7 +29,9 @@ export class Harness {
   /** `server.dirty` added by the last call. */
   dirty = 0;
   private seed = 0x2545f491;
-  private readonly table = new Map<string, CommandSpec>(DATA_COMMANDS.map((spec) => [spec.name, spec]));
+  private readonly table = new Map<string, CommandSpec>(
+    DATA_COMMANDS.map((spec) => [spec.name, spec]),
+  );
 
   get db(): Db {
     return this.keyspace.db(this.dbId);

@@ -1,10 +1,29 @@
 import type { ByteString } from "../bytes";
 import { WRONG_TYPE, dbAdd, dbDelete, readTyped, writeTyped } from "../keyspace/lookup";
 import type { Reply } from "../reply";
-import { EMPTY_ARRAY, ERR, NIL, OK, arityError, array, bulk, bulkArray, error, integer } from "../reply";
+import {
+  EMPTY_ARRAY,
+  ERR,
+  NIL,
+  OK,
+  arityError,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  integer,
+} from "../reply";
 import { WRONGTYPE, longLongArg } from "./args";
 import type { CommandSpec, ExecContext } from "./command";
-import { EXTENDED, LLONG_MAX, LLONG_MIN, addFloats, formatLongDoubleHuman, parseLongDouble, parseLongLong } from "./numbers";
+import {
+  EXTENDED,
+  LLONG_MAX,
+  LLONG_MIN,
+  addFloats,
+  formatLongDoubleHuman,
+  parseLongDouble,
+  parseLongLong,
+} from "./numbers";
 
 /** Hash commands of `t_hash.c` (Redis 7.0). Fields keep insertion order, as a listpack does. */
 
@@ -125,7 +144,10 @@ function hincrbyCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const current = hash.get(field);
   const old = current === undefined ? 0n : parseLongLong(current);
   if (old === null) return error("ERR hash value is not an integer");
-  if ((incr < 0n && old < 0n && incr < LLONG_MIN - old) || (incr > 0n && old > 0n && incr > LLONG_MAX - old)) {
+  if (
+    (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
+    (incr > 0n && old > 0n && incr > LLONG_MAX - old)
+  ) {
     return error(ERR.overflow);
   }
   const value = old + incr;
@@ -169,5 +191,10 @@ export const HASH_COMMANDS: readonly CommandSpec[] = [
   { name: "hkeys", arity: 2, flags: ["readonly"], handler: hgetallFamily(true, false) },
   { name: "hvals", arity: 2, flags: ["readonly"], handler: hgetallFamily(false, true) },
   { name: "hincrby", arity: 4, flags: ["write", "denyoom", "fast"], handler: hincrbyCommand },
-  { name: "hincrbyfloat", arity: 4, flags: ["write", "denyoom", "fast"], handler: hincrbyfloatCommand },
+  {
+    name: "hincrbyfloat",
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    handler: hincrbyfloatCommand,
+  },
 ];

@@ -34,6 +34,7 @@ function delGeneric(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   return integer(deleted);
 }
 
+/** TOUCH: like EXISTS (it only updates access times, which we do not model). */
 function existsCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   let count = 0;
   for (const key of argv.slice(1)) if (lookupKeyRead(ctx, key) !== undefined) count++;
@@ -92,7 +93,8 @@ function expireFamily(command: string, relative: boolean, unitSeconds: boolean) 
       if (flags & EXPIRE_NX && current !== undefined) return integer(0);
       if (flags & EXPIRE_XX && current === undefined) return integer(0);
       // No TTL counts as an infinite one.
-      if (flags & EXPIRE_GT && (current === undefined || Number(when) <= current)) return integer(0);
+      if (flags & EXPIRE_GT && (current === undefined || Number(when) <= current))
+        return integer(0);
       if (flags & EXPIRE_LT && current !== undefined && Number(when) >= current) return integer(0);
     }
     if (checkAlreadyExpired(ctx, Number(when))) {
@@ -139,7 +141,8 @@ function keysCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const allKeys = pattern === "*";
   const out: Reply[] = [];
   for (const key of ctx.db.dict.keys()) {
-    if ((allKeys || stringMatchLen(pattern, key)) && !isKeyExpired(ctx.db, key, ctx.nowMs)) out.push(bulk(key));
+    if ((allKeys || stringMatchLen(pattern, key)) && !isKeyExpired(ctx.db, key, ctx.nowMs))
+      out.push(bulk(key));
   }
   return array(out);
 }
@@ -222,7 +225,9 @@ function dbsizeCommand(ctx: ExecContext): Reply {
 
 /** `getFlushCommandFlags`: only a lone SYNC or ASYNC. */
 function flushArgsOk(argv: readonly ByteString[]): boolean {
-  return argv.length === 1 || (argv.length === 2 && (eqi(argv[1], "sync") || eqi(argv[1], "async")));
+  return (
+    argv.length === 1 || (argv.length === 2 && (eqi(argv[1], "sync") || eqi(argv[1], "async")))
+  );
 }
 
 /** FLUSHDB: always propagated, even on an empty database. */
@@ -329,7 +334,8 @@ function copyCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   }
   const src = argv[1] ?? "";
   const newKey = argv[2] ?? "";
-  if (dst === ctx.db && src === newKey) return error("ERR source and destination objects are the same");
+  if (dst === ctx.db && src === newKey)
+    return error("ERR source and destination objects are the same");
   const value = lookupKeyRead(ctx, src);
   if (value === undefined) return integer(0);
   const expire = ctx.db.expires.get(src);
@@ -347,10 +353,31 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
   { name: "del", arity: -2, flags: ["write"], handler: delGeneric },
   { name: "unlink", arity: -2, flags: ["write", "fast"], handler: delGeneric },
   { name: "exists", arity: -2, flags: ["readonly", "fast"], handler: existsCommand },
-  { name: "expire", arity: -3, flags: ["write", "fast"], handler: expireFamily("expire", true, true) },
-  { name: "pexpire", arity: -3, flags: ["write", "fast"], handler: expireFamily("pexpire", true, false) },
-  { name: "expireat", arity: -3, flags: ["write", "fast"], handler: expireFamily("expireat", false, true) },
-  { name: "pexpireat", arity: -3, flags: ["write", "fast"], handler: expireFamily("pexpireat", false, false) },
+  { name: "touch", arity: -2, flags: ["readonly", "fast"], handler: existsCommand },
+  {
+    name: "expire",
+    arity: -3,
+    flags: ["write", "fast"],
+    handler: expireFamily("expire", true, true),
+  },
+  {
+    name: "pexpire",
+    arity: -3,
+    flags: ["write", "fast"],
+    handler: expireFamily("pexpire", true, false),
+  },
+  {
+    name: "expireat",
+    arity: -3,
+    flags: ["write", "fast"],
+    handler: expireFamily("expireat", false, true),
+  },
+  {
+    name: "pexpireat",
+    arity: -3,
+    flags: ["write", "fast"],
+    handler: expireFamily("pexpireat", false, false),
+  },
   { name: "persist", arity: 2, flags: ["write", "fast"], handler: persistCommand },
   { name: "ttl", arity: 2, flags: ["readonly", "fast"], handler: ttlFamily(false, false) },
   { name: "pttl", arity: 2, flags: ["readonly", "fast"], handler: ttlFamily(true, false) },
@@ -362,8 +389,23 @@ export const KEY_COMMANDS: readonly CommandSpec[] = [
   { name: "dbsize", arity: 1, flags: ["readonly", "fast"], handler: dbsizeCommand },
   { name: "flushdb", arity: -1, flags: ["write"], handler: flushdbCommand },
   { name: "flushall", arity: -1, flags: ["write"], handler: flushallCommand },
-  { name: "rename", arity: 3, flags: ["write"], handler: (ctx, argv) => renameGeneric(ctx, argv, false) },
-  { name: "renamenx", arity: 3, flags: ["write", "fast"], handler: (ctx, argv) => renameGeneric(ctx, argv, true) },
-  { name: "randomkey", arity: 1, flags: ["readonly", "touches-arbitrary-keys"], handler: randomkeyCommand },
+  {
+    name: "rename",
+    arity: 3,
+    flags: ["write"],
+    handler: (ctx, argv) => renameGeneric(ctx, argv, false),
+  },
+  {
+    name: "renamenx",
+    arity: 3,
+    flags: ["write", "fast"],
+    handler: (ctx, argv) => renameGeneric(ctx, argv, true),
+  },
+  {
+    name: "randomkey",
+    arity: 1,
+    flags: ["readonly", "touches-arbitrary-keys"],
+    handler: randomkeyCommand,
+  },
   { name: "copy", arity: -3, flags: ["write", "denyoom"], handler: copyCommand },
 ];

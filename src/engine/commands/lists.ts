@@ -1,7 +1,19 @@
 import type { ByteString } from "../bytes";
 import { WRONG_TYPE, dbAdd, dbDelete, readTyped, writeTyped } from "../keyspace/lookup";
 import type { Reply } from "../reply";
-import { EMPTY_ARRAY, ERR, NIL, NIL_ARRAY, OK, arityError, array, bulk, bulkArray, error, integer } from "../reply";
+import {
+  EMPTY_ARRAY,
+  ERR,
+  NIL,
+  NIL_ARRAY,
+  OK,
+  arityError,
+  array,
+  bulk,
+  bulkArray,
+  error,
+  integer,
+} from "../reply";
 import { WRONGTYPE, eqi, longArg, longLongArg, positiveLongArg } from "./args";
 import type { CommandSpec, ExecContext } from "./command";
 import { LLONG_MIN } from "./numbers";
@@ -39,7 +51,12 @@ function pushCommand(where: End, xx: boolean) {
 }
 
 /** `listElementsRemoved`: an emptied list is deleted. */
-function elementsRemoved(ctx: ExecContext, key: ByteString, list: ByteString[], count: number): void {
+function elementsRemoved(
+  ctx: ExecContext,
+  key: ByteString,
+  list: ByteString[],
+  count: number,
+): void {
   if (list.length === 0) dbDelete(ctx.db, key);
   ctx.markDirty(count);
 }
@@ -143,7 +160,7 @@ function lremCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
       }
     }
   } else {
-    for (let i = 0; i < list.length && removed < limit; ) {
+    for (let i = 0; i < list.length && removed < limit;) {
       if (list[i] === element) {
         list.splice(i, 1);
         removed++;
@@ -287,10 +304,30 @@ function lmoveCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
 }
 
 export const LIST_COMMANDS: readonly CommandSpec[] = [
-  { name: "lpush", arity: -3, flags: ["write", "denyoom", "fast"], handler: pushCommand("head", false) },
-  { name: "rpush", arity: -3, flags: ["write", "denyoom", "fast"], handler: pushCommand("tail", false) },
-  { name: "lpushx", arity: -3, flags: ["write", "denyoom", "fast"], handler: pushCommand("head", true) },
-  { name: "rpushx", arity: -3, flags: ["write", "denyoom", "fast"], handler: pushCommand("tail", true) },
+  {
+    name: "lpush",
+    arity: -3,
+    flags: ["write", "denyoom", "fast"],
+    handler: pushCommand("head", false),
+  },
+  {
+    name: "rpush",
+    arity: -3,
+    flags: ["write", "denyoom", "fast"],
+    handler: pushCommand("tail", false),
+  },
+  {
+    name: "lpushx",
+    arity: -3,
+    flags: ["write", "denyoom", "fast"],
+    handler: pushCommand("head", true),
+  },
+  {
+    name: "rpushx",
+    arity: -3,
+    flags: ["write", "denyoom", "fast"],
+    handler: pushCommand("tail", true),
+  },
   { name: "lpop", arity: -2, flags: ["write", "fast"], handler: popCommand("head") },
   { name: "rpop", arity: -2, flags: ["write", "fast"], handler: popCommand("tail") },
   { name: "llen", arity: 2, flags: ["readonly", "fast"], handler: llenCommand },

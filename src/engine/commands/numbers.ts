@@ -40,7 +40,12 @@ export const EXTENDED: FloatFormat = { precision: 64, minExp: -16445, maxExp: 16
 
 /** An exact binary float value. Zero is a finite value with `mant === 0n`. */
 export type BinaryFloat =
-  | { readonly kind: "finite"; readonly negative: boolean; readonly mant: bigint; readonly exp: number }
+  | {
+      readonly kind: "finite";
+      readonly negative: boolean;
+      readonly mant: bigint;
+      readonly exp: number;
+    }
   | { readonly kind: "inf"; readonly negative: boolean }
   | { readonly kind: "nan" };
 
@@ -93,7 +98,8 @@ export interface FloatParse {
 }
 
 const DECIMAL = /^([+-]?)(?:([0-9]+)(?:\.([0-9]*))?|\.([0-9]+))(?:[eE]([+-]?[0-9]+))?$/;
-const HEX = /^([+-]?)0[xX](?:([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?|\.([0-9a-fA-F]+))(?:[pP]([+-]?[0-9]+))?$/;
+const HEX =
+  /^([+-]?)0[xX](?:([0-9a-fA-F]+)(?:\.([0-9a-fA-F]*))?|\.([0-9a-fA-F]+))(?:[pP]([+-]?[0-9]+))?$/;
 const INFINITY = /^([+-]?)(?:inf|infinity)$/i;
 const NAN = /^[+-]?nan(?:\([0-9A-Za-z_]*\))?$/i;
 
@@ -116,9 +122,14 @@ export function parseFloatText(text: string, fmt: FloatFormat): FloatParse | nul
     if (digits === 0n) return finiteParse({ kind: "finite", negative, mant: 0n, exp: 0 }, false);
     const exp10 = BigInt(m[5] ?? "0") - BigInt(fracDigits.length);
     const magnitude = BigInt(digits.toString().length) + exp10;
-    if (magnitude > BigInt(DECIMAL_EXP_LIMIT)) return { value: { kind: "inf", negative }, overflow: true, underflowToZero: false };
+    if (magnitude > BigInt(DECIMAL_EXP_LIMIT))
+      return { value: { kind: "inf", negative }, overflow: true, underflowToZero: false };
     if (magnitude < -BigInt(DECIMAL_EXP_LIMIT)) {
-      return { value: { kind: "finite", negative, mant: 0n, exp: 0 }, overflow: false, underflowToZero: true };
+      return {
+        value: { kind: "finite", negative, mant: 0n, exp: 0 },
+        overflow: false,
+        underflowToZero: true,
+      };
     }
     const e = Number(exp10);
     const value =
@@ -136,17 +147,29 @@ export function parseFloatText(text: string, fmt: FloatFormat): FloatParse | nul
     if (digits === 0n) return finiteParse({ kind: "finite", negative, mant: 0n, exp: 0 }, false);
     const exp2 = BigInt(m[5] ?? "0") - 4n * BigInt(fracDigits.length);
     const magnitude = BigInt(bitLength(digits)) + exp2;
-    if (magnitude > BigInt(BINARY_EXP_LIMIT)) return { value: { kind: "inf", negative }, overflow: true, underflowToZero: false };
+    if (magnitude > BigInt(BINARY_EXP_LIMIT))
+      return { value: { kind: "inf", negative }, overflow: true, underflowToZero: false };
     if (magnitude < -BigInt(BINARY_EXP_LIMIT)) {
-      return { value: { kind: "finite", negative, mant: 0n, exp: 0 }, overflow: false, underflowToZero: true };
+      return {
+        value: { kind: "finite", negative, mant: 0n, exp: 0 },
+        overflow: false,
+        underflowToZero: true,
+      };
     }
     const e = Number(exp2);
     const value =
-      e >= 0 ? roundToFormat(negative, digits << BigInt(e), 1n, fmt) : roundToFormat(negative, digits, 1n << BigInt(-e), fmt);
+      e >= 0
+        ? roundToFormat(negative, digits << BigInt(e), 1n, fmt)
+        : roundToFormat(negative, digits, 1n << BigInt(-e), fmt);
     return finiteParse(value, true);
   }
   m = INFINITY.exec(text);
-  if (m) return { value: { kind: "inf", negative: m[1] === "-" }, overflow: false, underflowToZero: false };
+  if (m)
+    return {
+      value: { kind: "inf", negative: m[1] === "-" },
+      overflow: false,
+      underflowToZero: false,
+    };
   if (NAN.test(text)) return { value: { kind: "nan" }, overflow: false, underflowToZero: false };
   return null;
 }
@@ -174,7 +197,8 @@ const C_SPACE = /^[ \t\n\v\f\r]/;
 export function parseStrictDouble(s: ByteString): number | null {
   if (s.length === 0 || C_SPACE.test(s)) return null;
   const parsed = parseFloatText(s, DOUBLE);
-  if (!parsed || parsed.overflow || parsed.underflowToZero || parsed.value.kind === "nan") return null;
+  if (!parsed || parsed.overflow || parsed.underflowToZero || parsed.value.kind === "nan")
+    return null;
   return toNumber(parsed.value);
 }
 
@@ -202,7 +226,8 @@ export function parseLongDouble(s: ByteString): BinaryFloat | null {
   const text = cString(s);
   if (C_SPACE.test(text)) return null;
   const parsed = parseFloatText(text, EXTENDED);
-  if (!parsed || parsed.overflow || parsed.underflowToZero || parsed.value.kind === "nan") return null;
+  if (!parsed || parsed.overflow || parsed.underflowToZero || parsed.value.kind === "nan")
+    return null;
   return parsed.value;
 }
 
@@ -289,7 +314,10 @@ export function formatDouble17g(d: number): string {
     const e = Math.abs(sci).toString().padStart(2, "0");
     return `${sign}${mantissa}e${sci < 0 ? "-" : "+"}${e}`;
   }
-  const fixed = sci >= 0 ? `${digits.slice(0, sci + 1)}.${digits.slice(sci + 1)}` : `0.${"0".repeat(-sci - 1)}${digits}`;
+  const fixed =
+    sci >= 0
+      ? `${digits.slice(0, sci + 1)}.${digits.slice(sci + 1)}`
+      : `0.${"0".repeat(-sci - 1)}${digits}`;
   return sign + stripFraction(fixed);
 }
 

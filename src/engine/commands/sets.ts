@@ -112,9 +112,9 @@ function spopCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
 const SPOP_MOVE_STRATEGY_MUL = 5;
 
 /**
- * `spopWithCountCommand` (7.0): popping the whole set propagates DEL (UNLINK
- * with lazyfree-lazy-server-del); otherwise one `SREM key member` per popped
- * member, through alsoPropagate, and the SPOP itself is not propagated.
+ * `spopWithCountCommand` (7.0): popping the whole set propagates DEL;
+ * otherwise one `SREM key member` per popped member (7.2 batches them),
+ * through alsoPropagate, and the SPOP itself is not propagated.
  */
 function spopWithCount(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const count = positiveLongArg(argv[2] ?? "");
@@ -130,28 +130,29 @@ function spopWithCount(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   if (count >= size) {
     const all = setMembers(set);
     dbDelete(ctx.db, key);
-    ctx.rewrite([ctx.lazyfreeLazyServerDel ? "UNLINK" : "DEL", key]);
+    // Always DEL in 7.0: UNLINK under lazyfree-lazy-server-del came with 7.2.
+    ctx.rewrite(["DEL", key]);
     return bulkArray(all);
   }
 
   const popped: ByteString[] = [];
   const remaining = size - count;
+  // Removing from the iteration-order array keeps it in order, so it is built once.
+  const order = setMembers(set);
+  const draw = (): ByteString => {
+    const i = Math.min(order.length - 1, Math.floor(ctx.random() * order.length));
+    const [member] = order.splice(i, 1);
+    set.delete(member ?? "");
+    return member ?? "";
+  };
   if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
     // Few members asked for: draw them one by one.
-    for (let i = 0; i < count; i++) {
-      const member = randomMember(ctx, setMembers(set));
-      set.delete(member);
-      popped.push(member);
-    }
+    for (let i = 0; i < count; i++) popped.push(draw());
   } else {
     // Most of the set asked for: draw the members that stay, return the rest.
-    const kept: RSet = new Set();
-    for (let i = 0; i < remaining; i++) {
-      const member = randomMember(ctx, setMembers(set));
-      set.delete(member);
-      kept.add(member);
-    }
-    popped.push(...setMembers(set));
+    const kept: ByteString[] = [];
+    for (let i = 0; i < remaining; i++) kept.push(draw());
+    popped.push(...order);
     set.clear();
     for (const member of kept) set.add(member);
   }
@@ -191,7 +192,7 @@ function srandmemberWithCount(ctx: ExecContext, argv: readonly ByteString[]): Re
   if (count >= members.length) return bulkArray(members);
   if (count * SRANDMEMBER_SUB_STRATEGY_MUL > members.length) {
     const pool = [...members];
-    while (pool.length > count) pool.splice(pool.indexOf(randomMember(ctx, pool)), 1);
+    while (pool.length > count) pool.splice(Math.floor(ctx.random() * pool.length), 1);
     return bulkArray(pool);
   }
   const picked: RSet = new Set();
@@ -200,7 +201,11 @@ function srandmemberWithCount(ctx: ExecContext, argv: readonly ByteString[]): Re
 }
 
 /** Looks up the source sets; a store command uses write lookups. Null for a missing key. */
-function lookupSets(ctx: ExecContext, keys: readonly ByteString[], forStore: boolean): (RSet | null)[] | Reply {
+function lookupSets(
+  ctx: ExecContext,
+  keys: readonly ByteString[],
+  forStore: boolean,
+): (RSet | null)[] | Reply {
   const sets: (RSet | null)[] = [];
   for (const key of keys) {
     const set = forStore ? writeTyped(ctx, key, "set") : readTyped(ctx, key, "set");
@@ -222,7 +227,11 @@ function storeResult(ctx: ExecContext, dst: ByteString, members: readonly ByteSt
 }
 
 /** `sinterGenericCommand`: SINTER, SINTERSTORE (and SMEMBERS, a one-key SINTER in 7.0). */
-function sinterGeneric(ctx: ExecContext, keys: readonly ByteString[], dst: ByteString | null): Reply {
+function sinterGeneric(
+  ctx: ExecContext,
+  keys: readonly ByteString[],
+  dst: ByteString | null,
+): Reply {
   const sets = lookupSets(ctx, keys, dst !== null);
   if (!Array.isArray(sets)) return sets;
   const present = sets.filter((s): s is RSet => s !== null);
@@ -293,7 +302,12 @@ export const SET_COMMANDS: readonly CommandSpec[] = [
   { name: "scard", arity: 2, flags: ["readonly", "fast"], handler: scardCommand },
   { name: "spop", arity: -2, flags: ["write", "fast"], handler: spopCommand },
   { name: "srandmember", arity: -2, flags: ["readonly"], handler: srandmemberCommand },
-  { name: "sinter", arity: -2, flags: ["readonly"], handler: (ctx, argv) => sinterGeneric(ctx, argv.slice(1), null) },
+  {
+    name: "sinter",
+    arity: -2,
+    flags: ["readonly"],
+    handler: (ctx, argv) => sinterGeneric(ctx, argv.slice(1), null),
+  },
   {
     name: "sinterstore",
     arity: -3,

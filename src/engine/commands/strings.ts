@@ -146,7 +146,13 @@ function setGeneric(
   const { flags, key, value, expire } = opts;
   let deadline: Deadline | undefined;
   if (expire !== undefined) {
-    const d = expireDeadline(ctx, expire, (flags & (EX | PX)) !== 0, opts.unitSeconds, opts.command);
+    const d = expireDeadline(
+      ctx,
+      expire,
+      (flags & (EX | PX)) !== 0,
+      opts.unitSeconds,
+      opts.command,
+    );
     if (!("ms" in d)) return d;
     deadline = d;
   }
@@ -300,7 +306,10 @@ function incrDecr(ctx: ExecContext, key: ByteString, incr: bigint): Reply {
   if (o && o.type !== "string") return WRONGTYPE;
   const old = o ? parseLongLong(o.value) : 0n;
   if (old === null) return error(ERR.notInteger);
-  if ((incr < 0n && old < 0n && incr < LLONG_MIN - old) || (incr > 0n && old > 0n && incr > LLONG_MAX - old)) {
+  if (
+    (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
+    (incr > 0n && old > 0n && incr > LLONG_MAX - old)
+  ) {
     return error(ERR.overflow);
   }
   const value = old + incr;
@@ -428,14 +437,39 @@ export const STRING_COMMANDS: readonly CommandSpec[] = [
   { name: "setnx", arity: 3, flags: ["write", "denyoom", "fast"], handler: setnxCommand },
   { name: "setex", arity: 4, flags: ["write", "denyoom"], handler: setexFamily("setex", true) },
   { name: "psetex", arity: 4, flags: ["write", "denyoom"], handler: setexFamily("psetex", false) },
-  { name: "mset", arity: -3, flags: ["write", "denyoom"], handler: (ctx, argv) => msetGeneric(ctx, argv, false) },
-  { name: "msetnx", arity: -3, flags: ["write", "denyoom"], handler: (ctx, argv) => msetGeneric(ctx, argv, true) },
+  {
+    name: "mset",
+    arity: -3,
+    flags: ["write", "denyoom"],
+    handler: (ctx, argv) => msetGeneric(ctx, argv, false),
+  },
+  {
+    name: "msetnx",
+    arity: -3,
+    flags: ["write", "denyoom"],
+    handler: (ctx, argv) => msetGeneric(ctx, argv, true),
+  },
   { name: "mget", arity: -2, flags: ["readonly", "fast"], handler: mgetCommand },
   { name: "incr", arity: 2, flags: ["write", "denyoom", "fast"], handler: incrByCommand(1n, 1n) },
   { name: "decr", arity: 2, flags: ["write", "denyoom", "fast"], handler: incrByCommand(-1n, 1n) },
-  { name: "incrby", arity: 3, flags: ["write", "denyoom", "fast"], handler: incrByCommand(1n, null) },
-  { name: "decrby", arity: 3, flags: ["write", "denyoom", "fast"], handler: incrByCommand(-1n, null) },
-  { name: "incrbyfloat", arity: 3, flags: ["write", "denyoom", "fast"], handler: incrbyfloatCommand },
+  {
+    name: "incrby",
+    arity: 3,
+    flags: ["write", "denyoom", "fast"],
+    handler: incrByCommand(1n, null),
+  },
+  {
+    name: "decrby",
+    arity: 3,
+    flags: ["write", "denyoom", "fast"],
+    handler: incrByCommand(-1n, null),
+  },
+  {
+    name: "incrbyfloat",
+    arity: 3,
+    flags: ["write", "denyoom", "fast"],
+    handler: incrbyfloatCommand,
+  },
   { name: "append", arity: 3, flags: ["write", "denyoom", "fast"], handler: appendCommand },
   { name: "strlen", arity: 2, flags: ["readonly", "fast"], handler: strlenCommand },
   { name: "getrange", arity: 4, flags: ["readonly"], handler: getrangeCommand },

@@ -1,5 +1,12 @@
 import type { ByteString } from "../bytes";
-import { WRONG_TYPE, dbAdd, dbDelete, lookupKeyWrite, readTyped, writeTyped } from "../keyspace/lookup";
+import {
+  WRONG_TYPE,
+  dbAdd,
+  dbDelete,
+  lookupKeyWrite,
+  readTyped,
+  writeTyped,
+} from "../keyspace/lookup";
 import type { Reply } from "../reply";
 import { EMPTY_ARRAY, ERR, NIL, array, bulk, error, integer } from "../reply";
 import { WRONGTYPE, doubleArg, eqi, longArg, positiveLongArg } from "./args";
@@ -19,7 +26,15 @@ export function sortedEntries(zset: ZSet): Entry[] {
   const entries: Entry[] = [];
   for (const [member, score] of zset) entries.push({ member, score });
   return entries.sort((a, b) =>
-    a.score !== b.score ? (a.score < b.score ? -1 : 1) : a.member < b.member ? -1 : a.member > b.member ? 1 : 0,
+    a.score !== b.score
+      ? a.score < b.score
+        ? -1
+        : 1
+      : a.member < b.member
+        ? -1
+        : a.member > b.member
+          ? 1
+          : 0,
   );
 }
 
@@ -84,7 +99,8 @@ function zaddGeneric(ctx: ExecContext, argv: readonly ByteString[], inFlags: num
   if ((gt && nx) || (lt && nx) || (gt && lt)) {
     return error("ERR GT, LT, and/or NX options at the same time are not compatible");
   }
-  if (incr && elements > 1) return error("ERR INCR option supports a single increment-element pair");
+  if (incr && elements > 1)
+    return error("ERR INCR option supports a single increment-element pair");
 
   const scores: number[] = [];
   for (let j = 0; j < elements; j++) {
@@ -202,7 +218,8 @@ const gteMin = (v: number, r: ScoreRange): boolean => (r.minex ? v > r.min : v >
 const lteMax = (v: number, r: ScoreRange): boolean => (r.maxex ? v < r.max : v <= r.max);
 
 /** A `zlexrangespec` end: `-` and `+` are below and above every member. */
-type LexEnd = { readonly kind: "min" | "max" } | { readonly kind: "value"; readonly value: ByteString };
+type LexEnd =
+  { readonly kind: "min" | "max" } | { readonly kind: "value"; readonly value: ByteString };
 interface LexRange {
   readonly min: LexEnd;
   readonly max: LexEnd;
@@ -225,6 +242,48 @@ function parseLexEnd(arg: ByteString): { end: LexEnd; ex: boolean } | null {
     default:
       return null;
   }
+}
+
+const LEX_RANGE_ERROR = "ERR min or max not valid string range item";
+const SCORE_RANGE_ERROR = "ERR min or max is not a float";
+
+/** `zslParseLexRange`. */
+function parseLexRange(minArg: ByteString, maxArg: ByteString): LexRange | null {
+  const min = parseLexEnd(minArg);
+  const max = parseLexEnd(maxArg);
+  if (!min || !max) return null;
+  return { min: min.end, max: max.end, minex: min.ex, maxex: max.ex };
+}
+
+/** The first test of `zslIsInLexRange`: min above max, or equal with an open end. */
+function lexRangeIsEmpty(range: LexRange): boolean {
+  const cmp = compareLex(range.min, range.max);
+  return cmp > 0 || (cmp === 0 && (range.minex || range.maxex));
+}
+
+/** The members a lex range selects, walking from the first member at or above min. */
+function lexRangeEntries(entries: readonly Entry[], range: LexRange): Entry[] {
+  if (lexRangeIsEmpty(range)) return [];
+  return walkRange(
+    entries,
+    false,
+    0,
+    -1,
+    (e) => lexGteMin(e.member, range),
+    (e) => lexLteMax(e.member, range),
+  );
+}
+
+/** The members a score range selects. */
+function scoreRangeEntries(entries: readonly Entry[], range: ScoreRange): Entry[] {
+  return walkRange(
+    entries,
+    false,
+    0,
+    -1,
+    (e) => gteMin(e.score, range),
+    (e) => lteMax(e.score, range),
+  );
 }
 
 /** `sdscmplex`. */
@@ -283,7 +342,12 @@ type Direction = "auto" | "forward" | "reverse";
  * `zrangeGenericCommand` for ZRANGE (6.2+ form with BYSCORE/BYLEX/REV/LIMIT),
  * ZREVRANGE and ZRANGEBYSCORE, with Redis's option checks and error texts.
  */
-function zrangeGeneric(ctx: ExecContext, argv: readonly ByteString[], rangeType: RangeType, direction: Direction): Reply {
+function zrangeGeneric(
+  ctx: ExecContext,
+  argv: readonly ByteString[],
+  rangeType: RangeType,
+  direction: Direction,
+): Reply {
   let withScores = false;
   let offset = 0;
   let limit = -1;
@@ -316,7 +380,9 @@ function zrangeGeneric(ctx: ExecContext, argv: readonly ByteString[], rangeType:
   if (rangeType === "auto") rangeType = "rank";
   // Redis tests `opt_limit != -1`, so an explicit LIMIT o -1 passes with a rank range.
   if (hasLimit && limit !== -1 && rangeType === "rank") {
-    return error("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+    return error(
+      "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX",
+    );
   }
   if (withScores && rangeType === "lex") {
     return error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
@@ -335,25 +401,50 @@ function zrangeGeneric(ctx: ExecContext, argv: readonly ByteString[], rangeType:
     pick = (entries) => rankRange(entries, start, end, reverse);
   } else if (rangeType === "score") {
     const range = parseScoreRange(minArg, maxArg);
-    if (!range) return error("ERR min or max is not a float");
+    if (!range) return error(SCORE_RANGE_ERROR);
     pick = (entries) => {
       if (offset > 0 && offset >= entries.length) return [];
       return reverse
-        ? walkRange(entries, true, offset, limit, (e) => lteMax(e.score, range), (e) => gteMin(e.score, range))
-        : walkRange(entries, false, offset, limit, (e) => gteMin(e.score, range), (e) => lteMax(e.score, range));
+        ? walkRange(
+            entries,
+            true,
+            offset,
+            limit,
+            (e) => lteMax(e.score, range),
+            (e) => gteMin(e.score, range),
+          )
+        : walkRange(
+            entries,
+            false,
+            offset,
+            limit,
+            (e) => gteMin(e.score, range),
+            (e) => lteMax(e.score, range),
+          );
     };
   } else {
-    const min = parseLexEnd(minArg);
-    const max = parseLexEnd(maxArg);
-    if (!min || !max) return error("ERR min or max not valid string range item");
-    const range: LexRange = { min: min.end, max: max.end, minex: min.ex, maxex: max.ex };
+    const range = parseLexRange(minArg, maxArg);
+    if (!range) return error(LEX_RANGE_ERROR);
     pick = (entries) => {
       if (offset > 0 && offset >= entries.length) return [];
-      const cmp = compareLex(range.min, range.max);
-      if (cmp > 0 || (cmp === 0 && (range.minex || range.maxex))) return [];
+      if (lexRangeIsEmpty(range)) return [];
       return reverse
-        ? walkRange(entries, true, offset, limit, (e) => lexLteMax(e.member, range), (e) => lexGteMin(e.member, range))
-        : walkRange(entries, false, offset, limit, (e) => lexGteMin(e.member, range), (e) => lexLteMax(e.member, range));
+        ? walkRange(
+            entries,
+            true,
+            offset,
+            limit,
+            (e) => lexLteMax(e.member, range),
+            (e) => lexGteMin(e.member, range),
+          )
+        : walkRange(
+            entries,
+            false,
+            offset,
+            limit,
+            (e) => lexGteMin(e.member, range),
+            (e) => lexLteMax(e.member, range),
+          );
     };
   }
 
@@ -364,7 +455,12 @@ function zrangeGeneric(ctx: ExecContext, argv: readonly ByteString[], rangeType:
 }
 
 /** `genericZrangebyrankCommand` index arithmetic. */
-function rankRange(entries: readonly Entry[], start: number, end: number, reverse: boolean): Entry[] {
+function rankRange(
+  entries: readonly Entry[],
+  start: number,
+  end: number,
+  reverse: boolean,
+): Entry[] {
   const length = entries.length;
   if (start < 0) start = length + start;
   if (end < 0) end = length + end;
@@ -377,13 +473,51 @@ function rankRange(entries: readonly Entry[], start: number, end: number, revers
 
 function zcountCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const range = parseScoreRange(argv[2] ?? "", argv[3] ?? "");
-  if (!range) return error("ERR min or max is not a float");
+  if (!range) return error(SCORE_RANGE_ERROR);
   const zset = readTyped(ctx, argv[1] ?? "", "zset");
   if (zset === undefined) return integer(0);
   if (zset === WRONG_TYPE) return WRONGTYPE;
-  let count = 0;
-  for (const score of zset.values()) if (gteMin(score, range) && lteMax(score, range)) count++;
-  return integer(count);
+  return integer(scoreRangeEntries(sortedEntries(zset), range).length);
+}
+
+function zlexcountCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
+  const range = parseLexRange(argv[2] ?? "", argv[3] ?? "");
+  if (!range) return error(LEX_RANGE_ERROR);
+  const zset = readTyped(ctx, argv[1] ?? "", "zset");
+  if (zset === undefined) return integer(0);
+  if (zset === WRONG_TYPE) return WRONGTYPE;
+  return integer(lexRangeEntries(sortedEntries(zset), range).length);
+}
+
+/** `zremrangeGenericCommand`: ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX. */
+function zremrangeFamily(kind: "rank" | "score" | "lex") {
+  return (ctx: ExecContext, argv: readonly ByteString[]): Reply => {
+    let select: (entries: readonly Entry[]) => Entry[];
+    if (kind === "rank") {
+      const start = longArg(argv[2] ?? "");
+      if (typeof start !== "number") return start;
+      const end = longArg(argv[3] ?? "");
+      if (typeof end !== "number") return end;
+      select = (entries) => rankRange(entries, start, end, false);
+    } else if (kind === "score") {
+      const range = parseScoreRange(argv[2] ?? "", argv[3] ?? "");
+      if (!range) return error(SCORE_RANGE_ERROR);
+      select = (entries) => scoreRangeEntries(entries, range);
+    } else {
+      const range = parseLexRange(argv[2] ?? "", argv[3] ?? "");
+      if (!range) return error(LEX_RANGE_ERROR);
+      select = (entries) => lexRangeEntries(entries, range);
+    }
+    const key = argv[1] ?? "";
+    const zset = writeTyped(ctx, key, "zset");
+    if (zset === undefined) return integer(0);
+    if (zset === WRONG_TYPE) return WRONGTYPE;
+    const doomed = select(sortedEntries(zset));
+    for (const e of doomed) zset.delete(e.member);
+    if (zset.size === 0) dbDelete(ctx.db, key);
+    if (doomed.length > 0) ctx.markDirty(doomed.length);
+    return integer(doomed.length);
+  };
 }
 
 function zrankFamily(reverse: boolean) {
@@ -426,7 +560,12 @@ function zpopFamily(max: boolean) {
 }
 
 export const ZSET_COMMANDS: readonly CommandSpec[] = [
-  { name: "zadd", arity: -4, flags: ["write", "denyoom", "fast"], handler: (ctx, argv) => zaddGeneric(ctx, argv, 0) },
+  {
+    name: "zadd",
+    arity: -4,
+    flags: ["write", "denyoom", "fast"],
+    handler: (ctx, argv) => zaddGeneric(ctx, argv, 0),
+  },
   {
     name: "zincrby",
     arity: 4,
@@ -438,7 +577,12 @@ export const ZSET_COMMANDS: readonly CommandSpec[] = [
   { name: "zmscore", arity: -3, flags: ["readonly", "fast"], handler: zmscoreCommand },
   { name: "zcard", arity: 2, flags: ["readonly", "fast"], handler: zcardCommand },
   { name: "zcount", arity: 4, flags: ["readonly", "fast"], handler: zcountCommand },
-  { name: "zrange", arity: -4, flags: ["readonly"], handler: (ctx, argv) => zrangeGeneric(ctx, argv, "auto", "auto") },
+  {
+    name: "zrange",
+    arity: -4,
+    flags: ["readonly"],
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, "auto", "auto"),
+  },
   {
     name: "zrevrange",
     arity: -4,
@@ -451,6 +595,28 @@ export const ZSET_COMMANDS: readonly CommandSpec[] = [
     flags: ["readonly"],
     handler: (ctx, argv) => zrangeGeneric(ctx, argv, "score", "forward"),
   },
+  {
+    name: "zrevrangebyscore",
+    arity: -4,
+    flags: ["readonly"],
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, "score", "reverse"),
+  },
+  {
+    name: "zrangebylex",
+    arity: -4,
+    flags: ["readonly"],
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, "lex", "forward"),
+  },
+  {
+    name: "zrevrangebylex",
+    arity: -4,
+    flags: ["readonly"],
+    handler: (ctx, argv) => zrangeGeneric(ctx, argv, "lex", "reverse"),
+  },
+  { name: "zlexcount", arity: 4, flags: ["readonly", "fast"], handler: zlexcountCommand },
+  { name: "zremrangebyrank", arity: 4, flags: ["write"], handler: zremrangeFamily("rank") },
+  { name: "zremrangebyscore", arity: 4, flags: ["write"], handler: zremrangeFamily("score") },
+  { name: "zremrangebylex", arity: 4, flags: ["write"], handler: zremrangeFamily("lex") },
   { name: "zrank", arity: 3, flags: ["readonly", "fast"], handler: zrankFamily(false) },
   { name: "zrevrank", arity: 3, flags: ["readonly", "fast"], handler: zrankFamily(true) },
   { name: "zpopmin", arity: -2, flags: ["write", "fast"], handler: zpopFamily(false) },

@@ -22,7 +22,12 @@ export function isKeyExpired(db: Db, key: ByteString, nowMs: number): boolean {
  *   unless `forceDelete` (a write lookup, which only writable replicas reach);
  * - master: the key is deleted through `ctx.expireKey` (stat + DEL/UNLINK).
  */
-export function expireIfNeeded(ctx: ExecContext, db: Db, key: ByteString, forceDelete: boolean): boolean {
+export function expireIfNeeded(
+  ctx: ExecContext,
+  db: Db,
+  key: ByteString,
+  forceDelete: boolean,
+): boolean {
   if (!isKeyExpired(db, key, ctx.nowMs)) return false;
   if (ctx.fromMaster) return false;
   if (ctx.expiryIsReadOnly && !forceDelete) return true;
@@ -40,7 +45,11 @@ export function checkAlreadyExpired(ctx: ExecContext, whenMs: number): boolean {
 }
 
 /** `lookupKeyRead`: the value, or undefined if missing or logically expired. */
-export function lookupKeyRead(ctx: ExecContext, key: ByteString, db: Db = ctx.db): RedisValue | undefined {
+export function lookupKeyRead(
+  ctx: ExecContext,
+  key: ByteString,
+  db: Db = ctx.db,
+): RedisValue | undefined {
   const value = db.dict.get(key);
   if (value === undefined) return undefined;
   return expireIfNeeded(ctx, db, key, false) ? undefined : value;
@@ -51,7 +60,11 @@ export function lookupKeyRead(ctx: ExecContext, key: ByteString, db: Db = ctx.db
  * replica (7.0 forces the deletion for writes, which only a writable replica
  * lets through; `ctx.expireKey` is then called on the replica too).
  */
-export function lookupKeyWrite(ctx: ExecContext, key: ByteString, db: Db = ctx.db): RedisValue | undefined {
+export function lookupKeyWrite(
+  ctx: ExecContext,
+  key: ByteString,
+  db: Db = ctx.db,
+): RedisValue | undefined {
   const value = db.dict.get(key);
   if (value === undefined) return undefined;
   return expireIfNeeded(ctx, db, key, true) ? undefined : value;
@@ -65,7 +78,10 @@ export type WrongType = typeof WRONG_TYPE;
 type Payloads = { [K in RedisType]: Extract<RedisValue, { type: K }>["value"] };
 export type ValueOf<T extends RedisType> = Payloads[T];
 
-function typed<T extends RedisType>(value: RedisValue | undefined, type: T): ValueOf<T> | undefined | WrongType {
+function typed<T extends RedisType>(
+  value: RedisValue | undefined,
+  type: T,
+): ValueOf<T> | undefined | WrongType {
   if (value === undefined) return undefined;
   if (value.type !== type) return WRONG_TYPE;
   return value.value as ValueOf<T>;
@@ -119,7 +135,12 @@ export interface SetKeyOptions {
 }
 
 /** `db.c:setKey`: the high-level SET, used by every command that replaces a whole key. */
-export function setKey(ctx: ExecContext, key: ByteString, value: RedisValue, options: SetKeyOptions = {}): void {
+export function setKey(
+  ctx: ExecContext,
+  key: ByteString,
+  value: RedisValue,
+  options: SetKeyOptions = {},
+): void {
   const db = options.db ?? ctx.db;
   if (options.exists === undefined) lookupKeyWrite(ctx, key, db);
   db.dict.set(key, value);

@@ -16,7 +16,7 @@ export function activeExpireCycle(s: Server): void {
     let looked = 0;
     for (const [key, when] of db.expires) {
       if (looked++ >= KEYS_PER_CYCLE) break;
-      if (when <= now) expireKeyNow(s, db.id, key);
+      if (now > when) expireKeyNow(s, db.id, key); // `keyIsExpired`: strictly later
     }
   }
 }
