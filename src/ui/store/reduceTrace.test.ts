@@ -14,7 +14,13 @@ const started = (node: string, ip: string, replicaOf: string | null = null): Tra
   replicaOf,
 });
 
-const send = (t: number, from: string, to: string, bytes: string, label = "stream"): TraceEvent => ({
+const send = (
+  t: number,
+  from: string,
+  to: string,
+  bytes: string,
+  label = "stream",
+): TraceEvent => ({
   t,
   type: "send",
   conn: "r1.0.1",
@@ -50,7 +56,9 @@ describe("reduceTrace", () => {
     expect(s.packets[0]?.label).toBe("SET k1 v1");
     expect(s.packets[0]?.kind).toBe("write");
     expect(s.wire).toHaveLength(1);
-    s = reduceTrace(s, [{ t: 6000, type: "deliver", conn: "r1.0.1", from: "m", to: "r1", size: 10 }]);
+    s = reduceTrace(s, [
+      { t: 6000, type: "deliver", conn: "r1.0.1", from: "m", to: "r1", size: 10 },
+    ]);
     expect(s.packets[0]?.deliveredBytes).toBe(10);
     s = reduceTrace(s, [
       { t: 6000, type: "deliver", conn: "r1.0.1", from: "m", to: "r1", size: bytes.length - 10 },
@@ -61,7 +69,13 @@ describe("reduceTrace", () => {
 
   it("merges frames sent in the same instant on the same path", () => {
     const s = reduceTrace(boot(), [
-      send(8000, "m", "r1", "+FULLRESYNC 0123456789012345678901234567890123456789 0\r\n", "handshake"),
+      send(
+        8000,
+        "m",
+        "r1",
+        "+FULLRESYNC 0123456789012345678901234567890123456789 0\r\n",
+        "handshake",
+      ),
       send(8000, "m", "r1", `$EOF:${"a".repeat(40)}\r\nREDIS0010${"a".repeat(40)}`, "rdb"),
     ]);
     expect(s.packets).toHaveLength(1);
@@ -82,6 +96,10 @@ describe("reduceTrace", () => {
     expect(crashed.packets.map((p) => p.to)).toEqual(["m"]);
     expect(crashed.nodes.r1?.running).toBe(false);
     expect(crashed.log.at(-1)?.text).toContain("r1 crashed");
+    const threw = reduceTrace(base, [
+      { t: 3, type: "nodeCrashed", node: "r1", error: "TypeError: x is undefined" },
+    ]);
+    expect(threw.log.at(-1)?.text).toBe("r1 crashed: TypeError: x is undefined");
   });
 
   it("tracks cut paths and lets held packets resume from the cut after a heal", () => {
@@ -152,7 +170,11 @@ describe("reduceTrace", () => {
         },
       },
     ]);
-    expect(s.log.at(-2)).toMatchObject({ node: "r1", level: "notice", text: "Connecting to MASTER m:6379" });
+    expect(s.log.at(-2)).toMatchObject({
+      node: "r1",
+      level: "notice",
+      text: "Connecting to MASTER m:6379",
+    });
     expect(s.log.at(-1)?.text).toBe("m accepts a partial resync from r1: +CONTINUE from offset 53");
   });
 });
@@ -186,6 +208,8 @@ describe("reduceTrace on a real cluster's trace", () => {
     expect(s.consoles.m?.lines.map((l) => l.text)).toEqual(["OK"]);
     expect(s.wire.some((p) => p.label === "SELECT 0 + SET k1 v1")).toBe(true);
     expect(s.wire.some((p) => p.label === "REPLCONF ACK 52")).toBe(true);
-    expect(s.log.some((e) => e.text === "MASTER <-> REPLICA sync: Finished with success")).toBe(true);
+    expect(s.log.some((e) => e.text === "MASTER <-> REPLICA sync: Finished with success")).toBe(
+      true,
+    );
   });
 });

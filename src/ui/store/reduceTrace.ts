@@ -1,10 +1,17 @@
-import type { ReplState, VirtualTime } from "../../engine/io";
+import type { VirtualTime } from "../../engine/io";
 import { formatReply } from "../../engine/resp/redisCli";
 import type { NodeView } from "../../engine/server/view";
 import type { TraceEvent } from "../../sim/trace";
 import { formatClock } from "../format/time";
 import { packetKind, packetLabel } from "../packets/packetLabel";
-import type { ConsoleLine, ConsoleState, LogEntry, NodeMeta, Packet, PlaygroundState } from "./state";
+import type {
+  ConsoleLine,
+  ConsoleState,
+  LogEntry,
+  NodeMeta,
+  Packet,
+  PlaygroundState,
+} from "./state";
 import {
   CONSOLE_CLIENT,
   MAX_CONSOLE_LINES,
@@ -33,7 +40,10 @@ interface Draft {
  * order per direction), or when their connection is reset or their receiver
  * crashes.
  */
-export function reduceTrace(state: PlaygroundState, events: readonly TraceEvent[]): PlaygroundState {
+export function reduceTrace(
+  state: PlaygroundState,
+  events: readonly TraceEvent[],
+): PlaygroundState {
   if (events.length === 0) return state;
   const d: Draft = {
     nextId: state.nextId,
@@ -91,7 +101,14 @@ function apply(d: Draft, e: TraceEvent): void {
         d.consoles[e.node] = { ...consoleState, pending: 0 };
         pushConsole(d, e.node, "error", "Error: Server closed the connection");
       }
-      note(d, e.t, e.node, "fault", `${e.node} crashed (killed with SIGKILL)`);
+      // An `error` means the engine threw: a bug, shown as the process dying of it.
+      note(
+        d,
+        e.t,
+        e.node,
+        "fault",
+        e.error ? `${e.node} crashed: ${e.error}` : `${e.node} crashed (killed with SIGKILL)`,
+      );
       d.said.push(`${e.node} crashed.`);
       break;
     }
@@ -127,7 +144,13 @@ function apply(d: Draft, e: TraceEvent): void {
       applyFault(d, e.t, e.fault, e.nodes);
       break;
     case "stall":
-      note(d, e.t, e.node, "fault", `${e.node} is busy and reads nothing until ${formatClock(e.until)}`);
+      note(
+        d,
+        e.t,
+        e.node,
+        "fault",
+        `${e.node} is busy and reads nothing until ${formatClock(e.until)}`,
+      );
       d.said.push(`${e.node} is asleep until ${formatClock(e.until)}.`);
       break;
   }
@@ -299,7 +322,13 @@ function nodeAt(d: Draft, address: string): string {
   return address;
 }
 
-function note(d: Draft, t: VirtualTime, node: string | null, kind: LogEntry["kind"], text: string): void {
+function note(
+  d: Draft,
+  t: VirtualTime,
+  node: string | null,
+  kind: LogEntry["kind"],
+  text: string,
+): void {
   d.log.push({ id: d.nextId++, t, node, kind, level: null, text });
 }
 
@@ -365,7 +394,7 @@ export function reduceViews(state: PlaygroundState, views: readonly NodeView[]):
   for (const v of views) {
     next[v.name] = v;
     const meta = nodes[v.name];
-    if (meta) nodes[v.name] = { ...meta, role: v.role, replState: v.replState as ReplState };
+    if (meta) nodes[v.name] = { ...meta, role: v.role, replState: v.replState };
   }
   return { ...state, views: next, nodes };
 }

@@ -2,6 +2,7 @@ import type { ByteString } from "../../engine/bytes";
 import type { ConnId, ReplState, VirtualTime } from "../../engine/io";
 import type { NodeView } from "../../engine/server/view";
 import type { PacketKind } from "../packets/packetLabel";
+import type { RecordedAction } from "../script/actionScript";
 
 /** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
 export interface NodeMeta {
@@ -84,10 +85,15 @@ export interface PlaygroundState {
   /** The latest sentence for screen readers (an aria-live region reads it). */
   readonly announcement: { readonly id: number; readonly text: string } | null;
   readonly nextId: number;
+  /** What the reader did, as scenario lines (the "Your actions" script). */
+  readonly actions: readonly RecordedAction[];
 
   // UI state
+  /** The run's seed (the page's `?seed=`). */
+  readonly seed: number;
   readonly paused: boolean;
-  readonly speed: number;
+  /** A multiple of real time, or "max": as fast as the machine goes. */
+  readonly speed: number | "max";
   /** The master whose backlog the ring shows (falls back to the first master). */
   readonly ringMaster: string | null;
   /** Where the reader dragged nodes to, in layout coordinates. */
@@ -113,6 +119,8 @@ export function initialState(): PlaygroundState {
     cuts: [],
     announcement: null,
     nextId: 1,
+    actions: [],
+    seed: 1,
     paused: false,
     speed: 1,
     ringMaster: null,

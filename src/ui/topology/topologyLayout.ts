@@ -17,7 +17,12 @@ export interface LayoutOptions {
   readonly width: number;
   readonly height: number;
   /** Space kept free around the drawing (node circles and their captions). */
-  readonly margin: { readonly top: number; readonly right: number; readonly bottom: number; readonly left: number };
+  readonly margin: {
+    readonly top: number;
+    readonly right: number;
+    readonly bottom: number;
+    readonly left: number;
+  };
   /** Widest horizontal gap between neighbours, and tallest gap between levels. */
   readonly maxGapX: number;
   readonly maxGapY: number;
@@ -46,11 +51,14 @@ export function topologyLayout(nodes: readonly LayoutNode[], options: LayoutOpti
   const names = new Set(nodes.map((n) => n.name));
   const parentOf = new Map<string, string>();
   for (const n of nodes) {
-    if (n.master !== null && n.master !== n.name && names.has(n.master)) parentOf.set(n.name, n.master);
+    if (n.master !== null && n.master !== n.name && names.has(n.master))
+      parentOf.set(n.name, n.master);
   }
   breakCycles(nodes, parentOf);
 
-  const data = new Map<string, TreeDatum>(nodes.map((n) => [n.name, { name: n.name, children: [] }]));
+  const data = new Map<string, TreeDatum>(
+    nodes.map((n) => [n.name, { name: n.name, children: [] }]),
+  );
   const root: TreeDatum = { name: "", children: [] };
   for (const n of nodes) {
     const datum = data.get(n.name);

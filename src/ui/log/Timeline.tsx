@@ -1,0 +1,202 @@
+import { memo, useLayoutEffect, useRef, useState } from "react";
+import type { KeyboardEvent } from "react";
+import { formatBytes, visibleBytes } from "../format/bytes";
+import { formatLogTime } from "../format/time";
+import type { LogEntry, Packet } from "../store/state";
+import { ActionsScript } from "./ActionsScript";
+import { SequenceDiagram } from "./SequenceDiagram";
+import { usePlayground } from "../store/store";
+
+const TABS = [
+  { id: "log", label: "Log" },
+  { id: "wire", label: "Wire" },
+  { id: "sequence", label: "Sequence" },
+  { id: "actions", label: "Your actions" },
+] as const;
+type TimelineTab = (typeof TABS)[number]["id"];
+
+const LEVEL_MARK = { notice: "*", warning: "#", verbose: "-" } as const;
+const KIND_MARK = { fault: "⚡", process: "●", sync: "⇄", log: "" } as const;
+
+/**
+ * What happened, in order: the Redis log lines of every node word for word,
+ * with the page's own notes on faults and sync decisions; and the wire, every
+ * recent packet with its raw bytes a click away.
+ */
+export function Timeline() {
+  const [tab, setTab] = useState<TimelineTab>("log");
+  const [filter, setFilter] = useState<string>("");
+  const order = usePlayground((s) => s.order);
+  const onKey = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const delta = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (delta === 0) return;
+    e.preventDefault();
+    const i = TABS.findIndex((t) => t.id === tab);
+    const next = TABS[(i + delta + TABS.length) % TABS.length]?.id ?? "log";
+    setTab(next);
+    document.getElementById(`timeline-tab-${next}`)?.focus();
+  };
+  return (
+    <div className="timeline">
+      <div className="timeline-head">
+        <div className="tabs" role="tablist" aria-label="Timeline views">
+          {TABS.map((t) => (
+            <button
+              key={t.id}
+              id={`timeline-tab-${t.id}`}
+              type="button"
+              role="tab"
+              className="tab"
+              aria-selected={tab === t.id}
+              aria-controls={`timeline-panel-${t.id}`}
+              tabIndex={tab === t.id ? 0 : -1}
+              onClick={() => setTab(t.id)}
+              onKeyDown={onKey}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+        <label className="inline-field" hidden={tab === "actions" || tab === "sequence"}>
+          <span className="sr-only">Show events of</span>
+          <select
+            className="button select"
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          >
+            <option value="">All</option>
+            {order.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div
+        id="timeline-panel-log"
+        role="tabpanel"
+        aria-labelledby="timeline-tab-log"
+        hidden={tab !== "log"}
+      >
+        {tab === "log" && <EventLog filter={filter} />}
+      </div>
+      <div
+        id="timeline-panel-wire"
+        role="tabpanel"
+        aria-labelledby="timeline-tab-wire"
+        hidden={tab !== "wire"}
+      >
+        {tab === "wire" && <Wire filter={filter} />}
+      </div>
+      <div
+        id="timeline-panel-sequence"
+        role="tabpanel"
+        aria-labelledby="timeline-tab-sequence"
+        hidden={tab !== "sequence"}
+      >
+        {tab === "sequence" && <SequenceDiagram />}
+      </div>
+      <div
+        id="timeline-panel-actions"
+        role="tabpanel"
+        aria-labelledby="timeline-tab-actions"
+        hidden={tab !== "actions"}
+      >
+        {tab === "actions" && <ActionsScript />}
+      </div>
+    </div>
+  );
+}
+
+/** Keeps a scrolled list pinned to its newest entry unless the reader scrolled up. */
+function useStickToBottom<T extends HTMLElement>(dep: unknown) {
+  const ref = useRef<T>(null);
+  const stick = useRef(true);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el && stick.current) el.scrollTop = el.scrollHeight;
+  }, [dep]);
+  const onScroll = () => {
+    const el = ref.current;
+    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
+  };
+  return { ref, onScroll };
+}
+
+function EventLog({ filter }: { filter: string }) {
+  const log = usePlayground((s) => s.log);
+  const shown = filter ? log.filter((e) => e.node === filter) : log;
+  const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
+  return (
+    <ol
+      className="event-log"
+      ref={ref}
+      onScroll={onScroll}
+      tabIndex={0}
+      aria-label="Event log"
+      data-testid="event-log"
+    >
+      {shown.length === 0 && <li className="empty">Nothing yet.</li>}
+      {shown.map((e) => (
+        <LogLine key={e.id} entry={e} />
+      ))}
+    </ol>
+  );
+}
+
+const LogLine = memo(function LogLine({ entry: e }: { entry: LogEntry }) {
+  const mark = e.kind === "log" && e.level ? LEVEL_MARK[e.level] : KIND_MARK[e.kind];
+  return (
+    <li className={`log-line kind-${e.kind}${e.level ? ` level-${e.level}` : ""}`}>
+      <span className="log-time num">{formatLogTime(e.t)}</span>
+      <span className="log-node">{e.node ?? "·"}</span>
+      <span className="log-mark" aria-hidden="true">
+        {mark}
+      </span>
+      <span className="log-text">{e.text}</span>
+    </li>
+  );
+});
+
+function Wire({ filter }: { filter: string }) {
+  const wire = usePlayground((s) => s.wire);
+  const shown = filter ? wire.filter((p) => p.from === filter || p.to === filter) : wire;
+  const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
+  return (
+    <ol
+      className="wire"
+      ref={ref}
+      onScroll={onScroll}
+      aria-label="Recent packets"
+      data-testid="wire"
+    >
+      {shown.length === 0 && <li className="empty">No bytes sent yet.</li>}
+      {shown.map((p) => (
+        <WireLine key={p.id} packet={p} />
+      ))}
+    </ol>
+  );
+}
+
+const WireLine = memo(function WireLine({ packet: p }: { packet: Packet }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li className="wire-line">
+      <button
+        type="button"
+        className="wire-summary"
+        aria-expanded={open}
+        onClick={() => setOpen(!open)}
+      >
+        <span className="log-time num">{formatLogTime(p.t)}</span>
+        <span className="wire-path">
+          {p.from} → {p.to}
+        </span>
+        <span className={`kind-chip kind-${p.kind}`}>{p.label}</span>
+        <span className="wire-size num">{formatBytes(p.sizeBytes)}</span>
+      </button>
+      {open && <pre className="raw-bytes">{visibleBytes(p.bytes, 4096).text}</pre>}
+    </li>
+  );
+});

@@ -1,0 +1,329 @@
+import { memo, useId, useRef, useState } from "react";
+import type { KeyboardEvent } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { useActions } from "../actionsContext";
+import { masterOf, masterLinkCut } from "../store/selectors";
+import { usePlayground } from "../store/store";
+import { linkStatus } from "../topology/linkStatus";
+import { Console } from "./Console";
+import { KeysTable } from "./KeysTable";
+
+const TABS = [
+  { id: "console", label: "Console" },
+  { id: "keys", label: "Keys" },
+  { id: "info", label: "INFO" },
+] as const;
+type TabId = (typeof TABS)[number]["id"];
+
+/**
+ * One node: its role, offset and link in words, the actions that break or
+ * mend it, and tabs for its console, keyspace and `INFO replication`.
+ */
+export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
+  const [tab, setTab] = useState<TabId>("console");
+  const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
+  const baseId = useId();
+  const s = usePlayground(
+    useShallow((st) => {
+      const view = st.views[name];
+      const meta = st.nodes[name];
+      const cut = masterLinkCut(st, name);
+      const status = linkStatus(meta, view, cut);
+      return {
+        running: meta?.running ?? false,
+        role: view?.role ?? meta?.role ?? "master",
+        offset: view?.masterReplOffset ?? 0,
+        dbsize: view?.dbsize ?? 0,
+        replId: view?.replId ?? "",
+        replId2: view?.replId2 ?? "",
+        secondReplOffset: view?.secondReplOffset ?? -1,
+        replicas: view?.replicas.length ?? 0,
+        replicasOnline: view?.replicas.filter((r) => r.state === "online").length ?? 0,
+        master: masterOf(st, name),
+        cut,
+        tone: status.tone,
+        statusText: status.text,
+      };
+    }),
+  );
+
+  const onTabKey = (e: KeyboardEvent<HTMLButtonElement>, index: number) => {
+    const delta = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+    if (delta === 0) return;
+    e.preventDefault();
+    const next = (index + delta + TABS.length) % TABS.length;
+    const t = TABS[next];
+    if (t) setTab(t.id);
+    tabRefs.current[next]?.focus();
+  };
+
+  const roleText = s.role === "master" ? "master" : "replica";
+  return (
+    <article
+      id={`panel-${name}`}
+      className={`card node-card role-${s.role}${s.running ? "" : " is-down"}`}
+      aria-labelledby={`${baseId}-title`}
+      tabIndex={-1}
+      data-testid={`node-panel-${name}`}
+    >
+      <header className="node-card-head">
+        <h3 id={`${baseId}-title`}>
+          <span className={`role-mark role-${s.role}`} aria-hidden="true" />
+          {name}
+        </h3>
+        <span className={`badge role-badge role-${s.role}`} data-testid={`role-${name}`}>
+          {s.running ? roleText : "crashed"}
+        </span>
+        <span className={`badge status-badge tone-${s.tone}`} data-testid={`link-${name}`}>
+          <span className="status-dot" aria-hidden="true" />
+          {s.statusText}
+        </span>
+      </header>
+      <dl className="facts">
+        <div>
+          <dt>offset</dt>
+          <dd className="num" data-testid={`offset-${name}`}>
+            {s.offset}
+          </dd>
+        </div>
+        <div>
+          <dt>keys</dt>
+          <dd className="num" data-testid={`dbsize-${name}`}>
+            {s.dbsize}
+          </dd>
+        </div>
+        <div>
+          <dt>{s.role === "master" ? "replicas online" : "replica of"}</dt>
+          <dd className={s.role === "master" ? "num" : undefined}>
+            {s.role === "master" ? `${s.replicasOnline}/${s.replicas}` : (s.master ?? "?")}
+          </dd>
+        </div>
+      </dl>
+      <p className="ids mono">
+        <span title={`master_replid ${s.replId}`} data-testid={`replid-${name}`}>
+          <span className="id-label">replid</span> {s.replId.slice(0, 8)}…
+        </span>
+        <span
+          title={`master_replid2 ${s.replId2}, valid up to second_repl_offset ${s.secondReplOffset}`}
+          data-testid={`replid2-${name}`}
+        >
+          <span className="id-label">replid2</span>{" "}
+          {/^0+$/.test(s.replId2) || s.replId2 === ""
+            ? "none"
+            : `${s.replId2.slice(0, 8)}… ≤ ${s.secondReplOffset}`}
+        </span>
+      </p>
+      <NodeActions name={name} running={s.running} role={s.role} master={s.master} cut={s.cut} />
+      <div className="tabs" role="tablist" aria-label={`${name} views`}>
+        {TABS.map((t, i) => (
+          <button
+            key={t.id}
+            ref={(el) => {
+              tabRefs.current[i] = el;
+            }}
+            type="button"
+            role="tab"
+            id={`${baseId}-tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`${baseId}-panel-${t.id}`}
+            tabIndex={tab === t.id ? 0 : -1}
+            className="tab"
+            onClick={() => setTab(t.id)}
+            onKeyDown={(e) => onTabKey(e, i)}
+          >
+            {t.label}
+            {t.id === "keys" && <span className="tab-count">{s.dbsize}</span>}
+          </button>
+        ))}
+      </div>
+      {TABS.map((t) => (
+        <div
+          key={t.id}
+          role="tabpanel"
+          id={`${baseId}-panel-${t.id}`}
+          aria-labelledby={`${baseId}-tab-${t.id}`}
+          className="tab-panel"
+          hidden={tab !== t.id}
+        >
+          {t.id === "console" && <Console node={name} />}
+          {t.id === "keys" && tab === "keys" && <KeysTable node={name} />}
+          {t.id === "info" && tab === "info" && <InfoReplication node={name} />}
+        </div>
+      ))}
+    </article>
+  );
+});
+
+function InfoReplication({ node }: { node: string }) {
+  const text = usePlayground((s) => s.views[node]?.infoReplication ?? "");
+  return (
+    <pre
+      className="info"
+      tabIndex={0}
+      aria-label={`INFO replication of ${node}`}
+      data-testid={`info-${node}`}
+    >
+      {text.trimEnd()}
+    </pre>
+  );
+}
+
+interface NodeActionsProps {
+  readonly name: string;
+  readonly running: boolean;
+  readonly role: "master" | "slave";
+  readonly master: string | null;
+  readonly cut: boolean;
+}
+
+let writeCounter = 0;
+
+/** The break-it buttons of one node. Every one of them is a real command or fault. */
+function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
+  const actions = useActions();
+  const targets = usePlayground(
+    useShallow((s) => s.order.filter((n) => n !== name && n !== master && s.nodes[n]?.running)),
+  );
+  if (!running) {
+    return (
+      <div className="actions">
+        <button
+          type="button"
+          className="button"
+          onClick={() => actions.fault({ kind: "restart", node: name })}
+        >
+          Restart
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div className="actions">
+      {role === "master" ? (
+        <>
+          <button
+            type="button"
+            className="button primary"
+            onClick={() => {
+              writeCounter++;
+              actions.runCommand(name, ["SET", `key:${writeCounter}`, `value-${writeCounter}`]);
+            }}
+          >
+            Write a key
+          </button>
+          <button type="button" className="button" onClick={() => actions.addReplica(name)}>
+            Add replica
+          </button>
+        </>
+      ) : (
+        <>
+          <button
+            type="button"
+            className="button"
+            onClick={() => actions.runCommand(name, ["REPLICAOF", "NO", "ONE"])}
+            title="REPLICAOF NO ONE"
+          >
+            Promote
+          </button>
+          {master && (
+            <button
+              type="button"
+              className="button"
+              aria-pressed={cut}
+              onClick={() =>
+                actions.fault(
+                  cut ? { kind: "heal", a: name, b: master } : { kind: "cut", a: name, b: master },
+                )
+              }
+            >
+              {cut ? "Heal link" : "Cut link"}
+            </button>
+          )}
+          {master && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => actions.fault({ kind: "reset", a: name, b: master })}
+              title={`Reset the TCP connections between ${name} and ${master}`}
+            >
+              Reset
+            </button>
+          )}
+        </>
+      )}
+      <button
+        type="button"
+        className="button"
+        title="The process stalls for 5 s of virtual time, as with DEBUG SLEEP 5"
+        onClick={() => actions.fault({ kind: "sleep", node: name, durationUs: 5_000_000 })}
+      >
+        Sleep 5 s
+      </button>
+      <button
+        type="button"
+        className="button danger"
+        onClick={() => actions.fault({ kind: "crash", node: name })}
+      >
+        Crash
+      </button>
+      {targets.length > 0 && (
+        <select
+          className="button select"
+          aria-label={`Make ${name} a replica of another node (REPLICAOF)`}
+          value=""
+          onChange={(e) => {
+            if (e.target.value) actions.runCommand(name, ["REPLICAOF", e.target.value, "6379"]);
+          }}
+        >
+          <option value="">Replica of…</option>
+          {targets.map((m) => (
+            <option key={m} value={m}>
+              {m}
+            </option>
+          ))}
+        </select>
+      )}
+      {master && <LinkPreset replica={name} master={master} />}
+    </div>
+  );
+}
+
+const LINK_PRESETS = [
+  { id: "lan", label: "LAN: 1 ms", settings: { latencyUs: 1000, bandwidthBytesPerSec: 0 } },
+  { id: "wan", label: "WAN: 40 ms", settings: { latencyUs: 40_000, bandwidthBytesPerSec: 0 } },
+  {
+    id: "slow",
+    label: "Slow: 40 ms, 100 kB/s",
+    settings: { latencyUs: 40_000, bandwidthBytesPerSec: 102_400 },
+  },
+] as const;
+
+/** Latency and bandwidth of the path between a replica and its master. */
+function LinkPreset({ replica, master }: { replica: string; master: string }) {
+  const actions = useActions();
+  const [preset, setPreset] = useState<string>("lan");
+  return (
+    <select
+      className="button select"
+      aria-label={`Latency and bandwidth between ${replica} and ${master}`}
+      value={preset}
+      onChange={(e) => {
+        const p = LINK_PRESETS.find((x) => x.id === e.target.value);
+        if (!p) return;
+        setPreset(p.id);
+        actions.fault({
+          kind: "link",
+          a: replica,
+          b: master,
+          settings: { ...p.settings, jitterUs: 0 },
+        });
+      }}
+    >
+      {LINK_PRESETS.map((p) => (
+        <option key={p.id} value={p.id}>
+          {p.label}
+        </option>
+      ))}
+    </select>
+  );
+}

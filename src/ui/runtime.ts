@@ -1,0 +1,346 @@
+import { utf8ToBytes } from "../engine/bytes";
+import type { VirtualTime } from "../engine/io";
+import { Playback } from "../host/playback";
+import type { Speed } from "../host/playback";
+import { WorkerCluster } from "../host/workerCluster";
+import type { Cluster, Fault } from "../sim/cluster";
+import { ClusterError } from "../sim/cluster";
+import type { TraceEvent } from "../sim/trace";
+import { tokenize } from "../scenario/tokenize";
+import type { Flight } from "./playback/pacing";
+import { SPEEDS, nextArrival, virtualRate } from "./playback/pacing";
+import { commandLine, faultLine } from "./script/actionScript";
+import {
+  appendConsole,
+  clearConsole,
+  pruneTraffic,
+  reduceTrace,
+  reduceViews,
+} from "./store/reduceTrace";
+import type { PlaygroundState } from "./store/state";
+import { CONSOLE_CLIENT, pairKey } from "./store/state";
+import type { PlaygroundStore } from "./store/store";
+
+/** The run's seed unless the URL says otherwise: the same seed and the same clicks give the same run. */
+export const DEFAULT_SEED = 1;
+
+/** The seed the page's URL asks for (`?seed=42`), or the default. */
+export function seedFrom(search: string): number {
+  const n = Number(new URLSearchParams(search).get("seed"));
+  return Number.isSafeInteger(n) && n > 0 ? n : DEFAULT_SEED;
+}
+
+/** Configuration every node of the page starts with (redis.conf lines). */
+export const NODE_CONFIG: ReadonlyMap<string, string> = new Map([
+  // The first full sync starts at once instead of after Redis's 5 s wait for more replicas.
+  ["repl-diskless-sync-delay", "0"],
+]);
+
+/** The first slice: a master and two replicas, started as `redis-server --replicaof m 6379`. */
+export const FIRST_NODES: readonly { name: string; replicaOf?: string }[] = [
+  { name: "m" },
+  { name: "r1", replicaOf: "m" },
+  { name: "r2", replicaOf: "m" },
+];
+
+/** A cluster that can say when its next event is due (both implementations can). */
+type PageCluster = Cluster & { nextEventTime(): VirtualTime | null };
+
+/**
+ * The one place that chooses how the cluster runs: one Web Worker per node
+ * (`WorkerCluster`, the page's default), or every node in the page's own
+ * thread (`?cluster=inprocess`, for comparing and debugging). Everything else
+ * talks to the `Cluster` interface.
+ */
+export async function createCluster(seed: number, search = ""): Promise<PageCluster> {
+  if (new URLSearchParams(search).get("cluster") === "inprocess") {
+    // Loaded only when asked for: the engine otherwise lives in the node workers alone.
+    const { InProcessCluster } = await import("../sim/inProcessCluster");
+    return new InProcessCluster({ seed });
+  }
+  return new WorkerCluster({ seed });
+}
+
+/** What the components may ask of the running cluster. */
+export interface PlaygroundActions {
+  /** Runs a line typed into a node's console, as redis-cli would send it. */
+  submitLine(node: string, line: string): void;
+  /** Sends a command on a node's console, echoing it there first (buttons use this). */
+  runCommand(node: string, argv: readonly string[]): void;
+  fault(fault: Fault): void;
+  addReplica(master: string): void;
+  /** Writes keys with sizeable values on a master, to move its backlog (not echoed). */
+  writeBurst(master: string, count: number, valueBytes: number): void;
+  setPaused(paused: boolean): void;
+  setSpeed(speed: Speed): void;
+  /** Pauses, then runs until the next thing the page shows happens (a send, a delivery, a log line). */
+  step(): void;
+}
+
+/** How often node views are fetched when nothing happened (TTLs and INFO's seconds still move). */
+const IDLE_VIEWS_EVERY_WALL_MS = 500;
+/** The most often they are fetched while things happen. */
+const BUSY_VIEWS_EVERY_WALL_MS = 50;
+/** How far a step looks for something visible before it gives up. */
+const STEP_LIMIT_US = 30_000_000;
+
+/**
+ * Drives the cluster from the page: starts the nodes, lets the host's
+ * `Playback` advance virtual time at the reader's pace (slowed while bytes are
+ * in flight, so packets can be seen crossing), turns trace events into store
+ * updates through `reduceTrace`, and carries out the reader's actions, each
+ * recorded as a scenario line. Every call into the cluster goes through the
+ * playback's queue, so none runs in the middle of a slice of time.
+ */
+export class Runtime implements PlaygroundActions {
+  private readonly cluster: PageCluster;
+  private readonly playback: Playback;
+  private pending: TraceEvent[] = [];
+  private viewsStale = true;
+  private lastViewsAt = -Infinity;
+  private viewsInFlight = false;
+  private viewsFrame = 0;
+  private stopped = false;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(
+    private readonly store: PlaygroundStore,
+    cluster: PageCluster,
+    seed = DEFAULT_SEED,
+  ) {
+    this.cluster = cluster;
+    this.store.setState({ seed });
+    this.playback = new Playback(this.cluster, {
+      rate: (now) => virtualRate(now, flying(this.store.getState())),
+      boundary: (now) => nextArrival(now, flying(this.store.getState())),
+      onAdvance: () => this.flush(),
+      onError: (e) => this.report(e),
+    });
+  }
+
+  /** Starts the nodes, the playback and the view refreshes; returns `stop`. */
+  start(nodes: readonly { name: string; replicaOf?: string }[]): () => void {
+    this.unsubscribe = this.cluster.onTrace((events) => {
+      for (const e of events) this.pending.push(e);
+    });
+    this.enqueue(async () => {
+      for (const n of nodes) {
+        await this.cluster.startNode({
+          name: n.name,
+          config: NODE_CONFIG,
+          ...(n.replicaOf !== undefined ? { replicaOf: n.replicaOf } : {}),
+        });
+      }
+      this.flush();
+    });
+    this.playback.start();
+    const refresh = (wallMs: number) => {
+      if (this.stopped) return;
+      const every = this.viewsStale ? BUSY_VIEWS_EVERY_WALL_MS : IDLE_VIEWS_EVERY_WALL_MS;
+      if (!this.viewsInFlight && wallMs - this.lastViewsAt >= every) {
+        this.lastViewsAt = wallMs;
+        this.enqueue(() => this.refreshViews());
+      }
+      this.viewsFrame = requestAnimationFrame(refresh);
+    };
+    this.viewsFrame = requestAnimationFrame(refresh);
+    return () => {
+      this.stopped = true;
+      this.playback.stop();
+      cancelAnimationFrame(this.viewsFrame);
+      this.unsubscribe();
+    };
+  }
+
+  // ---- actions -------------------------------------------------------------
+
+  submitLine(node: string, line: string): void {
+    const trimmed = line.trim();
+    if (trimmed === "") return;
+    if (trimmed.toLowerCase() === "clear") {
+      this.store.setState((s) => clearConsole(s, node));
+      return;
+    }
+    const parsed = tokenize(line);
+    if (!parsed.ok) {
+      this.store.setState((s) =>
+        appendConsole(s, node, [
+          { kind: "input", text: line },
+          { kind: "error", text: "Invalid argument(s)" },
+        ]),
+      );
+      return;
+    }
+    this.send(
+      node,
+      line,
+      parsed.tokens.map((t) => t.bytes),
+    );
+  }
+
+  runCommand(node: string, argv: readonly string[]): void {
+    const line = argv.map((a) => (/^[\x21-\x7e]+$/.test(a) ? a : JSON.stringify(a))).join(" ");
+    this.send(node, line, argv.map(utf8ToBytes));
+  }
+
+  private send(node: string, line: string, argv: readonly string[]): void {
+    if (!this.store.getState().nodes[node]?.running) {
+      this.store.setState((s) =>
+        appendConsole(s, node, [
+          { kind: "input", text: line },
+          { kind: "error", text: `Could not connect to Redis at ${node}:6379: Connection refused` },
+        ]),
+      );
+      return;
+    }
+    this.store.setState((s) => appendConsole(s, node, [{ kind: "input", text: line }], 1));
+    this.enqueue(async () => {
+      this.record(commandLine(node, argv));
+      await this.cluster.submit(node, CONSOLE_CLIENT, argv);
+      // The command runs now, in zero virtual time, even while paused.
+      await this.cluster.advance(0);
+      this.flush();
+    });
+  }
+
+  fault(fault: Fault): void {
+    this.enqueue(async () => {
+      await this.cluster.fault(fault);
+      const line = faultLine(fault);
+      if (line !== null) this.record(line);
+      await this.cluster.advance(0);
+      this.flush();
+    });
+  }
+
+  addReplica(master: string): void {
+    this.enqueue(async () => {
+      const taken = new Set(this.cluster.nodes());
+      let n = 1;
+      while (taken.has(`r${n}`)) n++;
+      await this.cluster.startNode({ name: `r${n}`, replicaOf: master, config: NODE_CONFIG });
+      this.record(`node r${n} replicaof ${master}`);
+      this.flush();
+    });
+  }
+
+  writeBurst(master: string, count: number, valueBytes: number): void {
+    this.enqueue(async () => {
+      // The same writes as the script line recorded for them: `$bytes(N)` is N times `x`.
+      this.record(`repeat ${count} ${master}> SET burst:$i $bytes(${valueBytes})`);
+      const value = "x".repeat(valueBytes);
+      for (let i = 1; i <= count; i++) {
+        await this.cluster.submit(master, "writer", ["SET", `burst:${i}`, value]);
+      }
+      await this.cluster.advance(0);
+      this.flush();
+    });
+  }
+
+  setPaused(paused: boolean): void {
+    if (paused) this.playback.pause();
+    else this.playback.resume();
+    this.store.setState({ paused });
+  }
+
+  setSpeed(speed: Speed): void {
+    if (speed !== "max" && !SPEEDS.includes(speed)) return;
+    this.playback.setSpeed(speed);
+    this.store.setState({ speed });
+  }
+
+  step(): void {
+    this.setPaused(true);
+    this.enqueue(async () => {
+      const start = this.cluster.now();
+      for (;;) {
+        const now = this.cluster.now();
+        const next = this.nextBoundary(now);
+        if (next === null || next - start > STEP_LIMIT_US) {
+          await this.cluster.advance(
+            next === null ? 1000 : Math.max(0, start + STEP_LIMIT_US - now),
+          );
+          break;
+        }
+        await this.cluster.advance(Math.max(0, next - now));
+        if (this.pending.some(visibleEvent)) break;
+      }
+      this.flush();
+      await this.refreshViews();
+    });
+  }
+
+  // ---- plumbing ------------------------------------------------------------
+
+  /** The next time anything is due: an event in the cluster, or a packet's arrival. */
+  private nextBoundary(now: VirtualTime): VirtualTime | null {
+    const event = this.cluster.nextEventTime();
+    const arrival = nextArrival(now, flying(this.store.getState()));
+    if (event === null) return arrival;
+    if (arrival === null) return event;
+    return Math.min(event, arrival);
+  }
+
+  /** Notes an action as a scenario line at the virtual time it takes effect. */
+  private record(line: string): void {
+    const t = this.cluster.now();
+    this.store.setState((s) => ({ actions: [...s.actions, { t, line }] }));
+  }
+
+  /** Moves buffered trace events into the store, and the clock with them. */
+  private flush(): void {
+    const events = this.pending;
+    this.pending = [];
+    const now = this.cluster.now();
+    if (events.length > 0) this.viewsStale = true;
+    this.store.setState((s) => pruneTraffic({ ...reduceTrace(s, events), now }, now));
+  }
+
+  private async refreshViews(): Promise<void> {
+    this.viewsStale = false;
+    this.viewsInFlight = true;
+    try {
+      const views = await this.cluster.views();
+      this.store.setState((s) => reduceViews(s, views));
+    } finally {
+      this.viewsInFlight = false;
+    }
+  }
+
+  /** Runs `task` between two slices of time, after every task before it. */
+  private enqueue(task: () => Promise<void>): void {
+    this.playback.run(task).catch((e: unknown) => this.report(e));
+  }
+
+  /** A ClusterError (restarting a node that runs, say) is logged; anything else is a bug, shown in a banner. */
+  private report(e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    this.store.setState((s) => ({
+      error: e instanceof ClusterError ? s.error : message,
+      log: [
+        ...s.log,
+        {
+          id: s.nextId,
+          t: s.now,
+          node: null,
+          kind: "fault",
+          level: null,
+          text: `Error: ${message}`,
+        },
+      ],
+      nextId: s.nextId + 1,
+    }));
+  }
+}
+
+/** Packets moving on a path that is not cut: these set the pace. */
+function flying(state: PlaygroundState): readonly Flight[] {
+  if (state.cuts.length === 0) return state.packets;
+  const cuts = new Set(state.cuts);
+  return state.packets.filter((p) => !cuts.has(pairKey(p.from, p.to)));
+}
+
+/** Events a step stops at: anything the page draws, not a silent timer. */
+function visibleEvent(e: TraceEvent): boolean {
+  return e.type !== "command";
+}
