@@ -13,6 +13,19 @@ export type ConnId = string;
 /** A client of a process that lives on its own host (a console, a script's `NAME>` lines). */
 export type ClientKey = string;
 
+/**
+ * One Redis process as its host drives it: a `Server` or a `Sentinel`. The
+ * host knows nothing else of it to run it: inputs in, outputs out.
+ */
+export interface Process {
+  readonly name: string;
+  /** `run_id`, new at every start. */
+  readonly runId: string;
+  readonly startTime: VirtualTime;
+  /** Applies one input at virtual time `now` and returns what the host must carry out. */
+  handle(now: VirtualTime, input: ProcessInput): ProcessOutput[];
+}
+
 /** What a process can be told. Every input carries the virtual time it happens at. */
 export type ProcessInput =
   /** An outbound connection this process asked for is established. */
@@ -84,6 +97,19 @@ export type ProcessEvent =
       readonly replId: string;
       readonly replId2: string;
       readonly secondReplOffset: number;
+    }
+  /**
+   * A Sentinel event (`sentinelEvent`), emitted beside its log line: `event`
+   * is its name as Redis logs and publishes it (`+sdown`, `+switch-master`,
+   * …), `payload` the rest of the line (`master mymaster 10.0.0.1 6379`),
+   * `group` the monitored master it concerns (null for `+tilt`, `-tilt`).
+   */
+  | {
+      readonly type: "sentinel";
+      readonly event: string;
+      readonly payload: string;
+      readonly level: "warning" | "notice" | "verbose";
+      readonly group: string | null;
     };
 
 /**

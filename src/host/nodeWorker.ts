@@ -116,6 +116,8 @@ function emptyAnswer(query: HostQuery): HostAnswer {
   switch (query.kind) {
     case "view":
       return { kind: "view", view: null };
+    case "sentinelView":
+      return { kind: "sentinelView", view: null };
     case "info":
       return { kind: "info", text: null };
     case "fields":

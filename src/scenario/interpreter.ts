@@ -1,6 +1,7 @@
 import type { ByteString } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import { formatReply } from "../engine/resp/redisCli";
+import type { SentinelConfig } from "../engine/sentinel/sentinel";
 import type { Cluster } from "../sim/cluster";
 import type { CompareOp, ExpectFieldLine, Line, RepeatableLine, Script } from "./ast";
 import { expand } from "./expand";
@@ -102,9 +103,16 @@ export class Interpreter {
         return;
       }
       case "sentinel":
-        throw new StepFailure(
-          "Sentinel processes are not available yet in this version of the playground",
-        );
+        await this.cluster.startNode({
+          kind: "sentinel",
+          name: line.name,
+          // The cluster turns the master's name into its address.
+          monitors: [
+            { group: line.group, masterHost: line.master, masterPort: 6379, quorum: line.quorum },
+          ],
+          sentinelConfig: this.sentinelConfig(),
+        });
+        return;
       case "client":
         throw new StepFailure(
           "application clients are not available yet in this version of the playground",
@@ -235,6 +243,22 @@ export class Interpreter {
           "the write ledger is not available yet in this version of the playground",
         );
     }
+  }
+
+  /** The `config sentinel-…` settings so far (the parser holds them in ms and checks them). */
+  private sentinelConfig(): SentinelConfig {
+    const get = (name: string) => {
+      const v = this.config.get(name);
+      return v === undefined ? undefined : Number(v);
+    };
+    const downAfterMs = get("sentinel-down-after");
+    const failoverTimeoutMs = get("sentinel-failover-timeout");
+    const parallelSyncs = get("sentinel-parallel-syncs");
+    return {
+      ...(downAfterMs !== undefined ? { downAfterMs } : {}),
+      ...(failoverTimeoutMs !== undefined ? { failoverTimeoutMs } : {}),
+      ...(parallelSyncs !== undefined ? { parallelSyncs } : {}),
+    };
   }
 
   private async expectField(line: ExpectFieldLine, count?: number): Promise<void> {

@@ -2,16 +2,47 @@ import type { ByteString } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import type { Reply } from "../engine/reply";
 import type { NodeView } from "../engine/server/view";
+import { SENTINEL_PORT } from "../engine/sentinel/instance";
+import type { SentinelConfig, SentinelMonitor } from "../engine/sentinel/sentinel";
 import type { PathSettings } from "./network";
 import type { TraceEvent } from "./trace";
 
-/** How a node is started (`node NAME [replicaof MASTER] [priority N]`). */
-export interface NodeSpec {
+/** How a process is started: a redis-server (`node …`) or a Sentinel (`sentinel …`). */
+export type NodeSpec = ServerSpec | SentinelSpec;
+
+export const REDIS_PORT = 6379;
+
+/** The port a process of this spec listens on: 6379, or 26379 for a Sentinel. */
+export function listenPort(spec: NodeSpec): number {
+  return spec.kind === "sentinel" ? SENTINEL_PORT : REDIS_PORT;
+}
+
+/** `node NAME [replicaof MASTER] [priority N]`: a redis-server on port 6379. */
+export interface ServerSpec {
+  /** Absent means a server too. */
+  readonly kind?: "server";
   readonly name: string;
   /** Host name of the master it starts replicating from (redis.conf `replicaof`). */
   readonly replicaOf?: string;
   /** Configuration overrides, canonical names and values. */
   readonly config: ReadonlyMap<string, string>;
+}
+
+/** `sentinel NAME monitor GROUP MASTER QUORUM`: a redis-sentinel on port 26379. */
+export interface SentinelSpec {
+  readonly kind: "sentinel";
+  readonly name: string;
+  /**
+   * `sentinel monitor` lines. `masterHost` may be a node's name: the cluster
+   * replaces it with that node's address when it starts the Sentinel, as
+   * one would write the master's IP in sentinel.conf.
+   */
+  readonly monitors: readonly SentinelMonitor[];
+  /** `down-after-milliseconds`, `failover-timeout`, `parallel-syncs` for every monitor. */
+  readonly sentinelConfig: SentinelConfig;
+  // Server settings a Sentinel does not have (so code reading them from any spec still compiles).
+  readonly replicaOf?: never;
+  readonly config?: never;
 }
 
 /** Faults and network changes the scenario language and the page can apply. */
@@ -76,7 +107,7 @@ export interface Cluster {
    * runs at the reader's pace; the reply arrives as a `reply` trace event.
    */
   submit(node: string, client: string, argv: readonly ByteString[]): Promise<void>;
-  /** What the page draws of every running node, now. */
+  /** What the page draws of every running redis-server (not the Sentinels), now. */
   views(): Promise<readonly NodeView[]>;
   /** Calls `listener` with new trace events as they happen; returns the unsubscribe function. */
   onTrace(listener: (events: readonly TraceEvent[]) => void): () => void;

@@ -2,8 +2,9 @@ import type { ByteString } from "../engine/bytes";
 import type { ProcessInput, VirtualTime } from "../engine/io";
 import type { Reply } from "../engine/reply";
 import type { NodeView } from "../engine/server/view";
+import type { SentinelView } from "../engine/sentinel/view";
 import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "./cluster";
-import { ClusterError } from "./cluster";
+import { ClusterError, listenPort } from "./cluster";
 import type { QueueKey } from "./eventQueue";
 import { ChannelCounts } from "./channelCounts";
 import type { HostSet } from "./hostSet";
@@ -36,6 +37,10 @@ export interface CoordinatorOptions {
 interface Slot {
   readonly name: string;
   readonly ip: string;
+  /** 6379 for a server, 26379 for a Sentinel. */
+  readonly port: number;
+  /** A slot keeps its kind across crashes and restarts. */
+  readonly kind: "server" | "sentinel";
   readonly rank: number;
   /** How it was started, for a host whose worker failed. */
   readonly spec: NodeSpec;
@@ -47,6 +52,8 @@ interface Slot {
 export interface SlotView {
   readonly name: string;
   readonly ip: string;
+  readonly port: number;
+  readonly kind: "server" | "sentinel";
   readonly rank: number;
   readonly incarnation: number;
   readonly running: boolean;
@@ -153,33 +160,56 @@ export class Coordinator implements Cluster {
   slotView(name: string): SlotView | undefined {
     const slot = this.slots.get(name);
     if (!slot) return undefined;
-    const { ip, rank, incarnation, running } = slot;
+    const { ip, port, kind, rank, incarnation, running } = slot;
     const stalledUntil = this.reports.get(name)?.quiet.stalledUntil ?? 0;
-    return { name, ip, rank, incarnation, running, stalledUntil };
+    return { name, ip, port, kind, rank, incarnation, running, stalledUntil };
   }
 
-  /** Whether any byte, connect or close is in flight on a path that is not cut. */
+  /** Whether any byte, connect or close is in flight on a path that is not cut (Sentinel paths aside). */
   hasTrafficInFlight(): boolean {
     return trafficInFlight([...this.slots.values()], this.networkModel, this.summaries());
   }
 
+  /**
+   * Starts a server or a Sentinel. Either takes the next address of the
+   * 10.0.0.N sequence. A Sentinel's monitors may name the master by node
+   * name: it is replaced here by the node's address, so the Sentinel watches
+   * an IP as it would from sentinel.conf.
+   */
   startNode(spec: NodeSpec): Promise<void> {
     return this.exclusive(async () => {
       if (this.slots.has(spec.name)) throw new ClusterError(`node ${spec.name} already exists`);
+      const resolved = this.resolveMonitors(spec);
       const rank = this.slots.size;
       const slot: Slot = {
         name: spec.name,
         ip: `10.0.0.${rank + 1}`,
+        port: listenPort(spec),
+        kind: spec.kind ?? "server",
         rank,
-        spec,
+        spec: resolved,
         incarnation: 0,
         running: true,
       };
       this.slots.set(spec.name, slot);
       this.peersVersion++;
       await this.spawn(slot, null);
-      await this.boundaryStep((s) => (s === slot ? this.bootAction(spec) : IDLE));
+      await this.boundaryStep((s) => (s === slot ? this.bootAction(resolved) : IDLE));
     });
+  }
+
+  private resolveMonitors(spec: NodeSpec): NodeSpec {
+    if (spec.kind !== "sentinel") return spec;
+    const monitors = spec.monitors.map((m) => {
+      const master = this.slots.get(m.masterHost);
+      if (master?.kind === "sentinel")
+        throw new ClusterError(`${m.masterHost} is a Sentinel, not a redis-server to monitor`);
+      // An address is taken as it is (nothing may listen there); a name must be a node.
+      if (!master && !/^\d+\.\d+\.\d+\.\d+$/.test(m.masterHost))
+        throw new ClusterError(`unknown node ${m.masterHost}`);
+      return master ? { ...m, masterHost: master.ip } : m;
+    });
+    return { ...spec, monitors };
   }
 
   command(
@@ -247,9 +277,22 @@ export class Coordinator implements Cluster {
     return this.exclusive(async () => {
       const views: NodeView[] = [];
       for (const slot of this.slots.values()) {
-        if (!slot.running) continue;
+        if (!slot.running || slot.kind !== "server") continue;
         const answer = await this.hosts.query(slot.name, { kind: "view" });
         if (answer.kind === "view" && answer.view) views.push(answer.view);
+      }
+      return views;
+    });
+  }
+
+  /** What the page draws of every running Sentinel, now. */
+  sentinelViews(): Promise<readonly SentinelView[]> {
+    return this.exclusive(async () => {
+      const views: SentinelView[] = [];
+      for (const slot of this.slots.values()) {
+        if (!slot.running || slot.kind !== "sentinel") continue;
+        const answer = await this.hosts.query(slot.name, { kind: "sentinelView" });
+        if (answer.kind === "sentinelView" && answer.view) views.push(answer.view);
       }
       return views;
     });
@@ -276,7 +319,9 @@ export class Coordinator implements Cluster {
 
   keyspaceDigest(node: string): Promise<string> {
     return this.exclusive(async () => {
-      this.requireRunning(node);
+      const slot = this.requireRunning(node);
+      if (slot.kind === "sentinel")
+        throw new ClusterError(`${node} is a Sentinel: it has no keyspace`);
       const answer = await this.hosts.query(node, { kind: "digest" });
       return answer.kind === "digest" && answer.digest !== null ? answer.digest : notRunning(node);
     });
@@ -577,6 +622,7 @@ export class Coordinator implements Cluster {
     return [...this.slots.values()].map((s) => ({
       name: s.name,
       ip: s.ip,
+      port: s.port,
       rank: s.rank,
       incarnation: s.incarnation,
     }));

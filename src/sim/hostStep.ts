@@ -1,5 +1,6 @@
 import type { ConnId, ProcessInput, VirtualTime } from "../engine/io";
 import type { NodeView } from "../engine/server/view";
+import type { SentinelView } from "../engine/sentinel/view";
 import type { NodeSpec } from "./cluster";
 import type { QueueKey } from "./eventQueue";
 import type { HostState } from "./hostState";
@@ -19,6 +20,8 @@ import type { TraceEvent } from "./trace";
 export interface PeerInfo {
   readonly name: string;
   readonly ip: string;
+  /** Where its process listens: 6379 for a server, 26379 for a Sentinel. */
+  readonly port: number;
   readonly rank: number;
   readonly incarnation: number;
 }
@@ -96,7 +99,7 @@ export interface QuietSummary {
   readonly queuedFrom: Readonly<Record<string, number>>;
   /** Segments sent in this step (not yet taken in by their receiver), by receiver. */
   readonly sentTo: Readonly<Record<string, number>>;
-  /** The running process, or null. */
+  /** The running redis-server, or null (none running, or a Sentinel: see `quiet.ts`). */
   readonly server: ServerQuietView | null;
 }
 
@@ -149,13 +152,17 @@ export interface ExportedHost {
 
 /** Questions that change nothing. */
 export type HostQuery =
+  /** A server's NodeView (null for a Sentinel). */
   | { readonly kind: "view" }
+  /** A Sentinel's SentinelView (null for a server). */
+  | { readonly kind: "sentinelView" }
   | { readonly kind: "info"; readonly section: string }
   | { readonly kind: "fields" }
   | { readonly kind: "digest" };
 
 export type HostAnswer =
   | { readonly kind: "view"; readonly view: NodeView | null }
+  | { readonly kind: "sentinelView"; readonly view: SentinelView | null }
   | { readonly kind: "info"; readonly text: string | null }
   | { readonly kind: "fields"; readonly fields: ReadonlyMap<string, string> | null }
   | { readonly kind: "digest"; readonly digest: string | null };

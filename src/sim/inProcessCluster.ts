@@ -1,4 +1,5 @@
 import type { Server } from "../engine/server/server";
+import type { Sentinel } from "../engine/sentinel/sentinel";
 import type { SlotView } from "./coordinator";
 import { Coordinator } from "./coordinator";
 import type { Scheduling } from "./localHosts";
@@ -48,5 +49,10 @@ export class InProcessCluster extends Coordinator {
   /** The live server objects, for views and invariant checks (read only). */
   server(name: string): Server | null {
     return this.local.host(name)?.server ?? null;
+  }
+
+  /** The live Sentinel objects, for views and checks (read only). */
+  sentinel(name: string): Sentinel | null {
+    return this.local.host(name)?.sentinel ?? null;
   }
 }

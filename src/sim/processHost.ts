@@ -4,7 +4,12 @@ import { hashString } from "../engine/random";
 import { genInfo, infoFields } from "../engine/server/info";
 import { Server } from "../engine/server/server";
 import { nodeView } from "../engine/server/view";
-import type { NodeSpec } from "./cluster";
+import { genSentinelInfo } from "../engine/sentinel/commands";
+import { SENTINEL_PORT, currentMasterAddress } from "../engine/sentinel/instance";
+import { Sentinel } from "../engine/sentinel/sentinel";
+import { sentinelView } from "../engine/sentinel/view";
+import type { NodeSpec, SentinelSpec, ServerSpec } from "./cluster";
+import { REDIS_PORT } from "./cluster";
 import type { QueueKey } from "./eventQueue";
 import { HostQueue, isSegment } from "./hostQueue";
 import type { ConnEnd, HostConn, HostEvent, HostState, LocalEvent } from "./hostState";
@@ -28,7 +33,7 @@ import { serverQuietView } from "./quietView";
 import { TraceRecorder } from "./traceRecorder";
 import type { Segment, SegmentBody } from "./segments";
 
-export const REDIS_PORT = 6379;
+export { REDIS_PORT, SENTINEL_PORT };
 
 export interface HostOptions {
   /** The run seed: process seeds and jitter streams are split from it. */
@@ -49,8 +54,8 @@ export interface StepResult {
 }
 
 /**
- * One machine of the simulated network: a process slot (one Server, or none
- * after a crash) with its own event queue, the scheduling of what it sends
+ * One machine of the simulated network: a process slot (one Server or one
+ * Sentinel, or none after a crash) with its own event queue, the scheduling of what it sends
  * (latency, jitter, bandwidth, FIFO), its ends of connections, and what is
  * held on cut paths into it. Pure and deterministic: the coordinator steps
  * it, whether it lives in this thread or in a worker.
@@ -66,7 +71,7 @@ export class ProcessHost {
   private stalledUntil: VirtualTime = 0;
   private timerAt: VirtualTime | null = null;
   private restartSpec: NodeSpec | null = null;
-  private process: Server | null = null;
+  private process: Server | Sentinel | null = null;
   private queue = new HostQueue();
   private readonly conns = new Map<ConnId, HostConn>();
   private readonly jitterStreams = new Map<string, JitterStream>();
@@ -95,9 +100,14 @@ export class ProcessHost {
     if (state) this.restore(state);
   }
 
-  /** The live process, for in-process views and checks (read only). */
+  /** The live redis-server, for in-process views and checks (read only); null for a Sentinel. */
   get server(): Server | null {
-    return this.process;
+    return this.process instanceof Server ? this.process : null;
+  }
+
+  /** The live Sentinel, for in-process views and checks (read only); null for a server. */
+  get sentinel(): Sentinel | null {
+    return this.process instanceof Sentinel ? this.process : null;
   }
 
   // ---- a step ------------------------------------------------------------
@@ -184,20 +194,39 @@ export class ProcessHost {
       stalledUntil: this.stalledUntil,
       queuedFrom: this.queue.segmentCounts(),
       sentTo: Object.fromEntries(this.sentTo),
-      server: this.process ? serverQuietView(this.process) : null,
+      // A Sentinel never holds the cluster back: see `isQuiet`.
+      server: this.process instanceof Server ? serverQuietView(this.process) : null,
     };
   }
 
-  /** Answers a question about the process; null when it is not running. */
+  /**
+   * Answers a question about the process; null when it is not running or is
+   * not of the kind asked about (a Sentinel has no keyspace and no NodeView).
+   */
   query(query: HostQuery): HostAnswer {
-    const s = this.process;
+    const p = this.process;
+    const s = p instanceof Server ? p : null;
+    const sentinel = p instanceof Sentinel ? p : null;
+    const sections = query.kind === "info" && query.section ? [query.section] : [];
     switch (query.kind) {
       case "view":
         return { kind: "view", view: s ? nodeView(s) : null };
+      case "sentinelView":
+        return { kind: "sentinelView", view: sentinel ? sentinelView(sentinel) : null };
       case "info":
-        return { kind: "info", text: s ? genInfo(s, query.section ? [query.section] : []) : null };
+        return {
+          kind: "info",
+          text: s ? genInfo(s, sections) : sentinel ? genSentinelInfo(sentinel, sections) : null,
+        };
       case "fields":
-        return { kind: "fields", fields: s ? infoFields(s) : null };
+        return {
+          kind: "fields",
+          fields: s
+            ? infoFields(s)
+            : sentinel
+              ? infoTextFields(genSentinelInfo(sentinel, []))
+              : null,
+        };
       case "digest":
         return { kind: "digest", digest: s ? keyspaceDigest(s.keyspace) : null };
     }
@@ -332,11 +361,11 @@ export class ProcessHost {
   }
 
   private deliverInput(input: ProcessInput): void {
-    const server = this.process;
-    if (!server) return;
+    const process = this.process;
+    if (!process) return;
     let outputs: ProcessOutput[];
     try {
-      outputs = server.handle(this.now, input);
+      outputs = process.handle(this.now, input);
     } catch (e) {
       if (this.options.engineErrors === "throw") throw e;
       this.crashProcess(null, e instanceof Error ? e.message : String(e));
@@ -355,7 +384,7 @@ export class ProcessHost {
           this.send(out.conn, out.bytes, out.label ?? "");
           break;
         case "connect":
-          this.connect(out.conn, out.host);
+          this.connect(out.conn, out.host, out.port);
           break;
         case "close":
           this.close(out.conn);
@@ -399,12 +428,38 @@ export class ProcessHost {
     this.incarnation =
       this.peers.find((p) => p.name === this.name)?.incarnation ?? this.incarnation;
     this.restartSpec = spec;
-    const server = new Server({
+    const process =
+      spec.kind === "sentinel"
+        ? this.startSentinel(spec, epochMs)
+        : this.startServer(spec, epochMs, version);
+    this.process = process;
+    this.stalledUntil = 0;
+    this.timerAt = null;
+    this.trace.record({
+      t: this.now,
+      type: "nodeStarted",
+      node: this.name,
+      ip: this.ip,
+      runId: process.runId,
+      replicaOf: spec.replicaOf ?? null,
+      ...(spec.kind === "sentinel" ? { kind: "sentinel" as const } : {}),
+    });
+    // Boot: the first serverCron is asked for by the process itself.
+    this.timerAt = process.startTime + 1000;
+    this.pushLocal({ kind: "timer", incarnation: this.incarnation }, this.timerAt);
+  }
+
+  private seedFor(): number {
+    return hashString(`${this.options.seed}/${this.name}/${this.incarnation}`);
+  }
+
+  private startServer(spec: ServerSpec, epochMs: number, version: "7.0" | "6.2"): Server {
+    return new Server({
       name: this.name,
       ip: this.ip,
       port: REDIS_PORT,
       incarnation: this.incarnation,
-      seed: hashString(`${this.options.seed}/${this.name}/${this.incarnation}`),
+      seed: this.seedFor(),
       startTime: this.now,
       epochMs,
       version,
@@ -413,20 +468,27 @@ export class ProcessHost {
         ? { replicaOf: { host: spec.replicaOf, port: REDIS_PORT } }
         : {}),
     });
-    this.process = server;
-    this.stalledUntil = 0;
-    this.timerAt = null;
-    this.trace.record({
-      t: this.now,
-      type: "nodeStarted",
-      node: this.name,
+  }
+
+  /**
+   * A Sentinel resolves host names (a replica that was started with
+   * `replicaof m` reports `master_host:m`) from the peer table, which is
+   * plain data that every host holds, in a worker too. It reads the table
+   * when it resolves, so processes started later are known as well.
+   */
+  private startSentinel(spec: SentinelSpec, epochMs: number): Sentinel {
+    return new Sentinel({
+      name: this.name,
       ip: this.ip,
-      runId: server.runId,
-      replicaOf: spec.replicaOf ?? null,
+      port: SENTINEL_PORT,
+      incarnation: this.incarnation,
+      seed: this.seedFor(),
+      startTime: this.now,
+      epochMs,
+      config: spec.sentinelConfig,
+      monitors: spec.monitors,
+      resolveHost: (host) => this.peers.find((p) => p.name === host)?.ip,
     });
-    // Boot: the first serverCron is asked for by the process itself.
-    this.timerAt = server.startTime + 1000;
-    this.pushLocal({ kind: "timer", incarnation: this.incarnation }, this.timerAt);
   }
 
   /**
@@ -435,13 +497,9 @@ export class ProcessHost {
    * boundary); null when the engine threw mid-step, where only a FIN can tell.
    */
   private crashProcess(peerOpen: ReadonlySet<ConnId> | null, error: string | null): void {
-    const server = this.process;
-    if (!server) return;
-    this.restartSpec = {
-      name: this.name,
-      ...(server.masterHost !== null ? { replicaOf: server.masterHost } : {}),
-      config: new Map(server.config),
-    };
+    const process = this.process;
+    if (!process) return;
+    this.restartSpec = this.specToRestart(process);
     this.process = null;
     this.timerAt = null;
     this.trace.record(
@@ -465,6 +523,32 @@ export class ProcessHost {
       const peerIsOpen = peer.node === this.name ? peer.open : (peerOpen?.has(conn.id) ?? true);
       if (peerIsOpen) this.sendSegment(conn, peer.node, { kind: "fin" });
     }
+  }
+
+  /**
+   * What `restart` starts: a server with the role and configuration it had;
+   * a Sentinel monitoring each group's current master, as the config file
+   * that Sentinel rewrites after a failover would say. (Its id, epoch and
+   * the replicas and Sentinels it knew are not kept: it finds them again.)
+   */
+  private specToRestart(process: Server | Sentinel): NodeSpec {
+    if (process instanceof Server) {
+      return {
+        name: this.name,
+        ...(process.masterHost !== null ? { replicaOf: process.masterHost } : {}),
+        config: new Map(process.config),
+      };
+    }
+    const before = this.restartSpec;
+    return {
+      kind: "sentinel",
+      name: this.name,
+      monitors: [...process.masters.values()].map((m) => {
+        const addr = currentMasterAddress(m);
+        return { group: m.name, masterHost: addr.ip, masterPort: addr.port, quorum: m.quorum };
+      }),
+      sentinelConfig: before?.kind === "sentinel" ? before.sentinelConfig : {},
+    };
   }
 
   // ---- connections -------------------------------------------------------
@@ -506,8 +590,8 @@ export class ProcessHost {
     }
   }
 
-  private connect(connId: ConnId, host: string): void {
-    const target = this.resolve(host);
+  private connect(connId: ConnId, host: string, port: number): void {
+    const target = this.resolve(host, port);
     if (!target) {
       const input: ProcessInput = { kind: "connectFailed", conn: connId };
       this.pushLocal({ kind: "input", incarnation: this.incarnation, input }, this.now);
@@ -672,9 +756,13 @@ export class ProcessHost {
     return stream.next(maxUs);
   }
 
-  /** Finds a process by host name or IP, as the resolver would. */
-  private resolve(host: string): PeerInfo | undefined {
-    return this.peers.find((p) => p.name === host) ?? this.peers.find((p) => p.ip === host);
+  /**
+   * Finds the process listening at host name or IP and port, as the resolver
+   * and the TCP stack would; none when nothing listens on that port there.
+   */
+  private resolve(host: string, port: number): PeerInfo | undefined {
+    const peer = this.peers.find((p) => p.name === host) ?? this.peers.find((p) => p.ip === host);
+    return peer?.port === port ? peer : undefined;
   }
 
   // ---- queue and outbox --------------------------------------------------
@@ -766,3 +854,13 @@ export class ProcessHost {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** `INFO` text as a field → value map (section headers and blank lines left out). */
+function infoTextFields(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split("\r\n")) {
+    const colon = line.indexOf(":");
+    if (colon > 0 && !line.startsWith("#")) out.set(line.slice(0, colon), line.slice(colon + 1));
+  }
+  return out;
+}

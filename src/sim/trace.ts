@@ -14,7 +14,10 @@ export type TraceEvent =
       readonly node: string;
       readonly ip: string;
       readonly runId: string;
+      /** Always null for a Sentinel. */
       readonly replicaOf: string | null;
+      /** Present only for a Sentinel (a redis-server's event has no `kind`, as before). */
+      readonly kind?: "sentinel";
     }
   /** `error`: the process died of an exception (an engine bug), not of a `crash` line. */
   | {

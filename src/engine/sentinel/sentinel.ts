@@ -2,6 +2,7 @@ import type { ByteString } from "../bytes";
 import type {
   ClientKey,
   ConnId,
+  Process,
   ProcessEvent,
   ProcessInput,
   ProcessOutput,
@@ -101,7 +102,7 @@ const DEFAULT_HZ = 10;
  * and to the other Sentinels, answers its own clients, and draws every random
  * number from its own seeded stream.
  */
-export class Sentinel {
+export class Sentinel implements Process {
   readonly name: string;
   readonly ip: string;
   readonly port: number;
@@ -259,6 +260,13 @@ export class Sentinel {
     // Debug events are neither logged at the default verbosity nor published.
     if (level === "debug") return;
     this.log(`${type} ${msg}`, level);
+    this.emit({
+      type: "sentinel",
+      event: type,
+      payload: msg,
+      level,
+      group: ri?.group.name ?? null,
+    });
     this.publish(type, msg);
   }
 

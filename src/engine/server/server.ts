@@ -5,6 +5,7 @@ import { configBool, configInt, defaultConfig } from "../config";
 import type {
   ClientKey,
   ConnId,
+  Process,
   ProcessEvent,
   ProcessInput,
   ProcessOutput,
@@ -72,7 +73,7 @@ export const CRON_PERIOD_US = 100_000;
  * one virtual instant and returns what the host must do; nothing here reads a
  * clock, draws randomness from outside or performs I/O.
  */
-export class Server {
+export class Server implements Process {
   readonly name: string;
   readonly ip: string;
   readonly port: number;

@@ -16,6 +16,12 @@ export function scenarioFiles(): string[] {
   );
 }
 
+/** Whether a scenario file starts a Sentinel (the frozen reference cluster cannot run it). */
+export function usesSentinel(file: string): boolean {
+  const parsed = parseScenario(readFileSync(file, "utf8"), file);
+  return parsed.ok && parsed.script.lines.some((l) => l.kind === "sentinel");
+}
+
 export interface ScriptRun {
   /** Every transcript line with its virtual time; the failure last. */
   readonly transcript: readonly string[];
