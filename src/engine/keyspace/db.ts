@@ -38,6 +38,11 @@ export class Keyspace {
     return db;
   }
 
+  /** Takes over another keyspace's databases (a loaded RDB) without copying keys. */
+  adopt(other: Keyspace): void {
+    this.dbs.splice(0, this.dbs.length, ...other.dbs);
+  }
+
   flushAll(): void {
     for (const db of this.dbs) db.clear();
   }

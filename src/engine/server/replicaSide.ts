@@ -416,11 +416,8 @@ function finishTransfer(s: Server, link: MasterLink, rdb: ByteString): void {
     cancelReplicationHandshake(s, true);
     return;
   }
-  for (const db of loaded.keyspace.dbs) {
-    const target = s.keyspace.db(db.id);
-    for (const [key, value] of db.dict) target.dict.set(key, value);
-    for (const [key, when] of db.expires) target.expires.set(key, when);
-  }
+  // The flushed databases are simply replaced by the loaded ones.
+  s.keyspace.adopt(loaded.keyspace);
   const streamDb = Number(loaded.aux.get("repl-stream-db") ?? "0");
   link.transfer = null;
   link.replOff = link.initialOffset;
