@@ -47,7 +47,9 @@ export type ProcessInput =
       readonly client: ClientKey;
       readonly argv: readonly ByteString[];
     }
-  | { readonly kind: "timerFired" };
+  | { readonly kind: "timerFired" }
+  /** The last byte of a send that asked for it (`notifySent`) has left this host. */
+  | { readonly kind: "sent"; readonly conn: ConnId };
 
 /** What a process asks its host to carry out. */
 export type ProcessOutput =
@@ -56,6 +58,8 @@ export type ProcessOutput =
       readonly conn: ConnId;
       readonly bytes: ByteString;
       readonly label?: string;
+      /** Tell me (input `sent`) when the last byte has been transmitted. */
+      readonly notifySent?: boolean;
     }
   | {
       readonly kind: "connect";

@@ -381,7 +381,7 @@ export class ProcessHost {
       if (!this.process) return;
       switch (out.kind) {
         case "send":
-          this.send(out.conn, out.bytes, out.label ?? "");
+          this.send(out.conn, out.bytes, out.label ?? "", out.notifySent === true);
           break;
         case "connect":
           this.connect(out.conn, out.host, out.port);
@@ -553,7 +553,7 @@ export class ProcessHost {
 
   // ---- connections -------------------------------------------------------
 
-  private send(connId: ConnId, bytes: ByteString, label: string): void {
+  private send(connId: ConnId, bytes: ByteString, label: string, notifySent: boolean): void {
     const conn = this.conns.get(connId);
     if (!conn) return;
     const mine = conn.a.node === this.name ? conn.a : conn.b;
@@ -587,6 +587,14 @@ export class ProcessHost {
         bytes: bytes.slice(pos, pos + piece.size),
       });
       pos += piece.size;
+    }
+    if (notifySent) {
+      // The sender learns when its kernel buffer drained: when the link finished sending.
+      const input: ProcessInput = { kind: "sent", conn: connId };
+      this.pushLocal(
+        { kind: "input", incarnation: this.incarnation, input },
+        Math.max(this.now, dir.busyUntil),
+      );
     }
   }
 

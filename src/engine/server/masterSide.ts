@@ -170,7 +170,8 @@ export function startBgsaveForReplication(s: Server): void {
       const mark = s.random.hex(40);
       info.startStreamOnAck = true;
       s.stats.netReplOutputBytes += rdb.length + 2 * mark.length + 7;
-      s.send(r.conn, `$EOF:${mark}\r\n${rdb}${mark}`, "rdb");
+      // The child exits once the whole RDB is written: then the replica counts as online.
+      s.send(r.conn, `$EOF:${mark}\r\n${rdb}${mark}`, "rdb", true);
     }
     return;
   }
@@ -309,18 +310,34 @@ function replconfAck(s: Server, client: Client, value: ByteString): void {
   if (!/^-?\d+$/.test(value)) return;
   if (offset > info.ackOffset) info.ackOffset = offset;
   info.ackTimeSec = s.unixTimeSec();
-  if (info.state === "waitBgsaveEnd" && info.startStreamOnAck) {
-    // Diskless: the replica loaded the RDB; stream what piled up meanwhile.
-    s.log(
-      `Streamed RDB transfer with replica ${replicaName(client)} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
-    );
+  if (info.startStreamOnAck) {
+    // Diskless: the replica loaded the RDB (`repl_start_cmd_stream_on_ack`): stream what piled up.
+    if (info.state === "waitBgsaveEnd") rdbSent(s, client.conn ?? "");
     info.startStreamOnAck = false;
-    replicaPutOnline(s, client);
-    s.rdbChildActive = s.replicas.some(
-      (r) => r.replica?.state === "waitBgsaveEnd" && r.replica.startStreamOnAck,
-    );
+    s.log(`Synchronization with replica ${replicaName(client)} succeeded`);
+    flushPending(s, client);
   }
   processClientsWaitingReplicas(s);
+}
+
+/**
+ * The diskless RDB has left the master for this replica: the fork's child is
+ * done (`updateSlavesWaitingBgsave`), so the replica is online, though its
+ * command stream starts only with its first REPLCONF ACK.
+ */
+export function rdbSent(s: Server, conn: string): void {
+  const r = s.clientsByConn.get(conn);
+  const info = r?.replica;
+  if (!r || !info || info.state !== "waitBgsaveEnd" || !info.startStreamOnAck) return;
+  s.log(
+    `Streamed RDB transfer with replica ${replicaName(r)} succeeded (socket). Waiting for REPLCONF ACK from slave to enable streaming`,
+  );
+  setReplicaState(s, r, "online");
+  info.ackTimeSec = s.unixTimeSec();
+  s.rdbChildActive = s.replicas.some(
+    (x) => x.replica?.state === "waitBgsaveEnd" && x.replica.startStreamOnAck,
+  );
+  refreshGoodReplicasCount(s);
 }
 
 /** Removes a replica from `server.slaves`. */

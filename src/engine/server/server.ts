@@ -27,7 +27,7 @@ import {
   masterLinkConnectFailed,
   replicaCron,
 } from "./replicaSide";
-import { checkOutputBufferLimits, freeReplica, masterCron } from "./masterSide";
+import { checkOutputBufferLimits, freeReplica, masterCron, rdbSent } from "./masterSide";
 import { handleBlockedTimeouts } from "./wait";
 import { activeExpireCycle } from "./expiry";
 
@@ -186,6 +186,9 @@ export class Server implements Process {
       case "connectionClosed":
         this.connectionClosed(input.conn);
         break;
+      case "sent":
+        rdbSent(this, input.conn);
+        break;
       case "clientCommand":
         this.localCommand(input.client, input.argv);
         break;
@@ -226,12 +229,16 @@ export class Server implements Process {
 
   // ---- outputs -----------------------------------------------------------
 
-  send(conn: ConnId, bytes: ByteString, label?: string): void {
+  send(conn: ConnId, bytes: ByteString, label?: string, notifySent = false): void {
     if (bytes.length === 0) return;
     this.stats.netOutputBytes += bytes.length;
-    this.out.push(
-      label === undefined ? { kind: "send", conn, bytes } : { kind: "send", conn, bytes, label },
-    );
+    this.out.push({
+      kind: "send",
+      conn,
+      bytes,
+      ...(label === undefined ? {} : { label }),
+      ...(notifySent ? { notifySent } : {}),
+    });
   }
 
   openConnection(host: string, port: number): ConnId {

@@ -573,7 +573,7 @@ export class LegacyInProcessCluster implements Cluster {
       if (!slot.server) return;
       switch (out.kind) {
         case "send":
-          this.send(slot, out.conn, out.bytes, out.label ?? "");
+          this.send(slot, out.conn, out.bytes, out.label ?? "", out.notifySent === true);
           break;
         case "connect":
           this.connect(slot, out.conn, out.host);
@@ -621,7 +621,13 @@ export class LegacyInProcessCluster implements Cluster {
     }
   }
 
-  private send(slot: ProcessSlot, connId: ConnId, bytes: ByteString, label: string): void {
+  private send(
+    slot: ProcessSlot,
+    connId: ConnId,
+    bytes: ByteString,
+    label: string,
+    notifySent: boolean,
+  ): void {
     const conn = this.conns.get(connId);
     if (!conn) return;
     const mine = conn.a.node === slot.name ? conn.a : conn.b;
@@ -655,6 +661,18 @@ export class LegacyInProcessCluster implements Cluster {
         bytes: bytes.slice(pos, pos + piece.size),
       });
       pos += piece.size;
+    }
+    if (notifySent) {
+      this.pushLocal(
+        slot,
+        {
+          kind: "input",
+          node: slot.name,
+          incarnation: slot.incarnation,
+          input: { kind: "sent", conn: connId },
+        },
+        Math.max(this.time, dir.busyUntil),
+      );
     }
   }
 
