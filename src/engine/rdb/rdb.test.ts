@@ -311,9 +311,13 @@ describe("writeRdb and readRdb", () => {
       value: Array.from({ length: 100_000 }, (_, i) => `item${i}`),
     });
     db.dict.set("blob", { type: "string", value: "\xab".repeat(2_000_000) });
-    const rdb = writeRdb(ks, AUX, 0);
+    const rdb = writeRdb(ks, AUX, 0, { compression: false });
     expect(rdb.length).toBeGreaterThan(4_000_000);
     expectSameKeyspace(readRdb(rdb).keyspace, ks);
+    // LZF shrinks the 2 MB blob to about 23 KB (3 bytes per 264-byte back reference).
+    const compressed = writeRdb(ks, AUX, 0);
+    expect(compressed.length).toBeLessThan(rdb.length - 1_900_000);
+    expectSameKeyspace(readRdb(compressed).keyspace, ks);
   });
 });
 
@@ -335,9 +339,10 @@ describe("value encodings", () => {
   });
 
   it("uses 6-bit, 14-bit and 32-bit lengths", () => {
-    expect(writeObject(s("a".repeat(63))).slice(0, 2)).toBe("\x00\x3f");
-    expect(writeObject(s("a".repeat(64))).slice(0, 3)).toBe("\x00\x40\x40");
-    expect(writeObject(s("a".repeat(16384))).slice(0, 6)).toBe("\x00\x80\x00\x00\x40\x00");
+    const raw = { compression: false };
+    expect(writeObject(s("a".repeat(63)), raw).slice(0, 2)).toBe("\x00\x3f");
+    expect(writeObject(s("a".repeat(64)), raw).slice(0, 3)).toBe("\x00\x40\x40");
+    expect(writeObject(s("a".repeat(16384)), raw).slice(0, 6)).toBe("\x00\x80\x00\x00\x40\x00");
   });
 
   it("chooses the encoding 7.0 gives each collection by size", () => {

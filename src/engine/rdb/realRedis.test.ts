@@ -14,6 +14,7 @@ import { Keyspace } from "../keyspace/db";
 import type { RedisValue } from "../keyspace/value";
 import { crc64 } from "./crc64";
 import { readObject, readRdb } from "./reader";
+import type { RdbAux } from "./writer";
 import { writeObject, writeRdb } from "./writer";
 
 const redisVersion = (() => {
@@ -235,6 +236,77 @@ function bytesFrom(seed: number, n: number): ByteString {
   }
   return s;
 }
+/**
+ * Strings for the LZF tests, all in db 0: highly compressible, random-looking
+ * (incompressible), JSON-like, the 20/21-byte threshold, a few KB, repeats
+ * nearer and farther than LZF's 8 KB window, long compressible keys, and
+ * collections whose listpack blobs get compressed too.
+ */
+function buildLzfDataset(): Keyspace {
+  const ks = new Keyspace();
+  const db = ks.db(0);
+  const str = (v: ByteString): RedisValue => ({ type: "string", value: v });
+  for (let i = 0; i < 2000; i++) db.dict.set(`x:${i}`, str("x".repeat(100)));
+  for (let i = 0; i < 200; i++) db.dict.set(`rnd:${i}`, str(bytesFrom(1000 + i, 20 + i * 7)));
+  for (let i = 0; i < 200; i++) {
+    const hex = [...bytesFrom(5000 + i, 20)]
+      .map((ch) => ch.charCodeAt(0).toString(16).padStart(2, "0"))
+      .join("");
+    db.dict.set(`hex:${i}`, str(hex));
+  }
+  for (let i = 0; i < 300; i++) {
+    const json = JSON.stringify({
+      id: i,
+      name: `user-${i}`,
+      email: `user-${i}@example.com`,
+      tags: i % 3 === 0 ? ["admin", "staff"] : ["guest"],
+      active: i % 2 === 0,
+      score: (i * 37.5) % 101,
+      bio: "lorem ipsum ".repeat(i % 9),
+    });
+    db.dict.set(`json:${i}`, str(json));
+  }
+  for (let n = 17; n <= 30; n++) {
+    db.dict.set(`len:${n}:same`, str("a".repeat(n)));
+    db.dict.set(`len:${n}:pair`, str("ab".repeat(n).slice(0, n)));
+    db.dict.set(`len:${n}:rand`, str(bytesFrom(7000 + n, n)));
+    db.dict.set(`len:${n}:text`, str("the quick brown fox jumps".slice(0, n).padEnd(n, "!")));
+  }
+  db.dict.set(
+    "kb:lorem",
+    str("Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(60)),
+  );
+  db.dict.set("kb:random", str(bytesFrom(42, 4096)));
+  // A 4-letter alphabet: many short, overlapping matches.
+  db.dict.set(
+    "kb:dna",
+    str([...bytesFrom(43, 5000)].map((ch) => "ACGT"[ch.charCodeAt(0) & 3]).join("")),
+  );
+  const block7k = bytesFrom(44, 7000);
+  const block9k = bytesFrom(45, 9000);
+  db.dict.set("kb:repeat-near", str(block7k + block7k + "tail"));
+  db.dict.set("kb:repeat-far", str(block9k + block9k));
+  db.dict.set("kb:mixed", str(bytesFrom(46, 1500) + "z".repeat(3000) + bytesFrom(46, 1500)));
+  db.dict.set("kb:runs", str(Array.from({ length: 400 }, (_, i) => "q".repeat(i % 40)).join("|")));
+  db.dict.set(`key:${"k".repeat(40)}`, str("short"));
+  db.dict.set(`key:${"k".repeat(40)}:2`, str(bytesFrom(47, 30)));
+  db.dict.set("list:lzf", {
+    type: "list",
+    value: Array.from({ length: 500 }, (_, i) => `item-${i % 10}-${"y".repeat(i % 30)}`),
+  });
+  db.dict.set("hash:lzf", {
+    type: "hash",
+    value: new Map(
+      Array.from({ length: 50 }, (_, i) => [`field-${i}`, `value-${i}-${"v".repeat(40)}`]),
+    ),
+  });
+  db.dict.set("zset:lzf", {
+    type: "zset",
+    value: new Map(Array.from({ length: 60 }, (_, i) => [`member-${"m".repeat(20)}-${i}`, i / 4])),
+  });
+  return ks;
+}
+
 const allBytes = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 const listpackInts = [
   "0",
@@ -518,8 +590,16 @@ const RDB_TYPE_ENCODING: Record<number, string> = {
   5: "skiplist",
 };
 
-/** Compares a key's DUMP (taken with rdbcompression off) with writeObject, byte for byte when Redis's order is defined. */
-async function checkDump(c: MiniClient, key: ByteString, value: RedisValue): Promise<void> {
+/**
+ * Compares a key's DUMP with writeObject under the same `rdbcompression` (the
+ * caller sets it on the server), byte for byte when Redis's order is defined.
+ */
+async function checkDump(
+  c: MiniClient,
+  key: ByteString,
+  value: RedisValue,
+  compression: boolean,
+): Promise<void> {
   const dump = (await c.ok("DUMP", key)) as ByteString;
   const body = dump.slice(0, -10);
   const trailer = dump.slice(-10);
@@ -528,7 +608,7 @@ async function checkDump(c: MiniClient, key: ByteString, value: RedisValue): Pro
   let stored = 0n;
   for (let k = 7; k >= 0; k--) stored = (stored << 8n) | BigInt(trailer.charCodeAt(2 + k));
   expect(stored, `DUMP checksum of ${key}`).toBe(crc64(dump.slice(0, -8)));
-  const ours = writeObject(value);
+  const ours = writeObject(value, { compression });
   const type = body.charCodeAt(0);
   expect(type, `type byte of ${key}`).toBe(ours.charCodeAt(0));
   if (type === 2 || type === 4) {
@@ -600,7 +680,7 @@ describe.skipIf(skipReason !== null)(
           for (const db of ks.dbs) {
             await c.ok("SELECT", db.id);
             for (const [key, value] of db.dict)
-              if (key !== "ttl:past") await checkDump(c, key, value);
+              if (key !== "ttl:past") await checkDump(c, key, value, false);
           }
         } finally {
           await server.stop();
@@ -644,7 +724,7 @@ describe.skipIf(skipReason !== null)(
             }
           }
           // Redis LZF-compressed the long compressible strings, so its file is far smaller than
-          // ours (which never compresses): the reader did decompress them.
+          // an uncompressed one: the reader did decompress them.
           const uncompressed = writeRdb(
             ks,
             {
@@ -656,13 +736,16 @@ describe.skipIf(skipReason !== null)(
               replOffset: 0,
             },
             nowMs,
+            { compression: false },
           );
           expect(file.length).toBeLessThan(uncompressed.length - 150_000);
 
-          await c.ok("CONFIG", "SET", "rdbcompression", "no");
-          for (const db of ks.dbs) {
-            await c.ok("SELECT", db.id);
-            for (const [key, value] of db.dict) await checkDump(c, key, value);
+          for (const compression of [true, false]) {
+            await c.ok("CONFIG", "SET", "rdbcompression", compression ? "yes" : "no");
+            for (const db of ks.dbs) {
+              await c.ok("SELECT", db.id);
+              for (const [key, value] of db.dict) await checkDump(c, key, value, compression);
+            }
           }
         } finally {
           await server.stop();
@@ -714,6 +797,7 @@ describe.skipIf(skipReason !== null)(
                 aofBase: num("aof-base"),
               },
               Date.now(),
+              { compression: false },
             );
             return { loaded, ours };
           };
@@ -776,6 +860,81 @@ describe.skipIf(skipReason !== null)(
           expect(f.ours.length).toBe(full.length);
           expect(f.ours === full, "one key per db: writeRdb output equals redis's file").toBe(true);
         } finally {
+          await replica?.stop();
+          await master.stop();
+        }
+      },
+      TIMEOUT_MS,
+    );
+    it(
+      "with rdbcompression yes, writeRdb matches the dump.rdb redis SAVEs byte for byte (LZF strings included), DUMPs match, and redis loads ours",
+      async () => {
+        const ks = buildLzfDataset();
+        const master = await startRedis(makeDir(), ["--repl-diskless-sync-delay", "0"]);
+        let replica: RunningServer | null = null;
+        let loader: RunningServer | null = null;
+        try {
+          // A replica makes SAVE write the repl-* aux fields writeRdb always writes.
+          replica = await startRedis(makeDir(), ["--replicaof", "127.0.0.1", String(master.port)]);
+          const c = master.client;
+          const deadline = Date.now() + 20_000;
+          while (
+            !/master_link_status:up/.test(
+              (await replica.client.ok("INFO", "replication")) as string,
+            )
+          ) {
+            if (Date.now() > deadline) throw new Error("replica never synced");
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          expect(await c.ok("CONFIG", "GET", "rdbcompression")).toEqual(["rdbcompression", "yes"]);
+          await populate(c, ks);
+          while ((await c.call("SAVE")) !== "OK") await new Promise((r) => setTimeout(r, 100));
+          const file = readFileSync(join(master.dir, "dump.rdb")).toString("latin1");
+
+          const loaded = readRdb(file);
+          const aux = loaded.aux;
+          const num = (k: string) => Number(aux.get(k));
+          expect(aux.get("repl-id")).toMatch(/^[0-9a-f]{40}$/);
+          const db = loaded.keyspace.db(0);
+          expect(db.dict.size).toBe(ks.db(0).dict.size);
+          for (const [key, value] of ks.db(0).dict)
+            expect(normalize(db.dict.get(key)), `value of ${key}`).toEqual(normalize(value));
+          // Redis's file holds LZF strings (0xC3) and is far smaller than an uncompressed one.
+          const auxOf = (): RdbAux => ({
+            redisVer: aux.get("redis-ver") ?? "",
+            ctimeSec: num("ctime"),
+            usedMem: num("used-mem"),
+            replStreamDb: num("repl-stream-db"),
+            replId: aux.get("repl-id") ?? "",
+            replOffset: num("repl-offset"),
+            aofBase: num("aof-base"),
+          });
+          const uncompressed = writeRdb(loaded.keyspace, auxOf(), 0, { compression: false });
+          expect(file.length).toBeLessThan(uncompressed.length - 150_000);
+
+          // The whole file, in Redis's key order (taken from its file), is ours byte for byte.
+          const ours = writeRdb(loaded.keyspace, auxOf(), 0);
+          expect(ours.length, "file length").toBe(file.length);
+          expect(ours === file, "writeRdb output equals redis's dump.rdb").toBe(true);
+
+          // Each key's DUMP (compressed the same way) matches writeObject.
+          for (const [key, value] of ks.db(0).dict) await checkDump(c, key, value, true);
+
+          // Redis loads the file we write from our own keyspace (our key order).
+          const dir = makeDir();
+          writeFileSync(join(dir, "dump.rdb"), Buffer.from(writeRdb(ks, auxOf(), 0), "latin1"));
+          loader = await startRedis(dir);
+          const l = loader.client;
+          expect(loader.log()).toMatch(/DB loaded from disk/);
+          expect(await l.ok("DBSIZE")).toBe(ks.db(0).dict.size);
+          const fetched = await Promise.all(
+            [...ks.db(0).dict.keys()].map((key) => fetchValue(l, key)),
+          );
+          [...ks.db(0).dict.values()].forEach((value, i) =>
+            expect(normalize(fetched[i]), `loaded value #${i}`).toEqual(normalize(value)),
+          );
+        } finally {
+          await loader?.stop();
           await replica?.stop();
           await master.stop();
         }

@@ -7,6 +7,8 @@ import {
   HASH_MAX_LISTPACK_VALUE,
   LIST_MAX_LISTPACK_BYTES,
   QUICKLIST_NODE_CONTAINER_PACKED,
+  RDB_ENC_LZF,
+  RDB_ENCVAL,
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
   RDB_OPCODE_EXPIRETIME_MS,
@@ -27,15 +29,18 @@ import {
 } from "./format";
 import { intsetEncode } from "./intset";
 import { LP_EMPTY_BYTES, lpEncode, lpEntrySize } from "./listpack";
+import { lzfCompress } from "./lzf";
 import { string2int, string2ll, zsetListpackScore } from "./numbers";
 
 /**
  * The RDB writer: what `rdb.c:rdbSaveRio` of Redis 7.0 writes with a default
- * configuration and `rdbcompression no` (strings are never LZF-compressed;
- * 7.0 loads both). Each value gets the encoding 7.0 would give it right after
- * loading or building it in order: small hashes and zsets as listpacks, small
- * all-integer sets as intsets, lists as quicklists of listpack nodes of at
- * most 8 KB, larger collections as plain hash tables / skiplists.
+ * configuration (`rdbcompression yes`: strings longer than 20 bytes are
+ * LZF-compressed when it gains, with `lzf_compress` ported bit for bit; pass
+ * `{ compression: false }` for `rdbcompression no`). Each value gets the
+ * encoding 7.0 would give it right after loading or building it in order:
+ * small hashes and zsets as listpacks, small all-integer sets as intsets,
+ * lists as quicklists of listpack nodes of at most 8 KB, larger collections
+ * as plain hash tables / skiplists.
  */
 
 /** The aux fields `rdbSaveInfoAuxFields` writes, in its order. */
@@ -56,23 +61,35 @@ export interface RdbAux {
   readonly aofBase?: number;
 }
 
+/** How to write, like the matching redis.conf settings. */
+export interface RdbWriteOptions {
+  /** `rdbcompression`: LZF-compress strings longer than 20 bytes when it gains. Default true. */
+  readonly compression?: boolean;
+}
+
 /**
  * Serializes the keyspace as a complete RDB version-10 file, checksum
  * included. Keys whose TTL has passed are written too, as Redis does: the
  * loading side decides (a master drops them, a replica keeps them). `nowMs` is
  * part of the contract for callers but does not change the bytes.
  */
-export function writeRdb(keyspace: Keyspace, aux: RdbAux, nowMs: number): ByteString {
+export function writeRdb(
+  keyspace: Keyspace,
+  aux: RdbAux,
+  nowMs: number,
+  options: RdbWriteOptions = {},
+): ByteString {
   void nowMs;
+  const z = options.compression ?? true;
   const out: string[] = ["REDIS" + String(RDB_VERSION).padStart(4, "0")];
-  saveAuxField(out, "redis-ver", aux.redisVer);
-  saveAuxField(out, "redis-bits", "64");
-  saveAuxField(out, "ctime", integerText(aux.ctimeSec));
-  saveAuxField(out, "used-mem", integerText(aux.usedMem));
-  saveAuxField(out, "repl-stream-db", integerText(aux.replStreamDb));
-  saveAuxField(out, "repl-id", aux.replId);
-  saveAuxField(out, "repl-offset", integerText(aux.replOffset));
-  saveAuxField(out, "aof-base", integerText(aux.aofBase ?? 0));
+  saveAuxField(out, z, "redis-ver", aux.redisVer);
+  saveAuxField(out, z, "redis-bits", "64");
+  saveAuxField(out, z, "ctime", integerText(aux.ctimeSec));
+  saveAuxField(out, z, "used-mem", integerText(aux.usedMem));
+  saveAuxField(out, z, "repl-stream-db", integerText(aux.replStreamDb));
+  saveAuxField(out, z, "repl-id", aux.replId);
+  saveAuxField(out, z, "repl-offset", integerText(aux.replOffset));
+  saveAuxField(out, z, "aof-base", integerText(aux.aofBase ?? 0));
 
   for (const db of keyspace.dbs) {
     // Redis never holds an empty collection; skip any so the file stays loadable.
@@ -90,9 +107,9 @@ export function writeRdb(keyspace: Keyspace, aux: RdbAux, nowMs: number): ByteSt
       const value = db.dict.get(key) as RedisValue;
       const expireMs = db.expires.get(key);
       if (expireMs !== undefined) out.push(chr(RDB_OPCODE_EXPIRETIME_MS), int64le(expireMs));
-      const [type, body] = saveObject(value);
+      const [type, body] = saveObject(value, z);
       out.push(chr(type));
-      saveRawString(out, key);
+      saveRawString(out, z, key);
       out.push(...body);
     }
   }
@@ -107,43 +124,50 @@ export function writeRdb(keyspace: Keyspace, aux: RdbAux, nowMs: number): ByteSt
  * then the serialized value. (A DUMP payload is this, then the RDB version as
  * u16 LE, then the CRC-64 of everything before.)
  */
-export function writeObject(value: RedisValue): ByteString {
-  const [type, body] = saveObject(value);
+export function writeObject(value: RedisValue, options: RdbWriteOptions = {}): ByteString {
+  const z = options.compression ?? true;
+  const [type, body] = saveObject(value, z);
   return chr(type) + body.join("");
 }
 
-function saveObject(value: RedisValue): [number, string[]] {
+function saveObject(value: RedisValue, z: boolean): [number, string[]] {
   const out: string[] = [];
   switch (value.type) {
     case "string":
-      saveRawString(out, value.value);
+      saveRawString(out, z, value.value);
       return [RDB_TYPE_STRING, out];
     case "list":
-      saveQuicklist(out, value.value);
+      saveQuicklist(out, z, value.value);
       return [RDB_TYPE_LIST_QUICKLIST_2, out];
     case "hash":
-      return [saveHash(out, value.value), out];
+      return [saveHash(out, z, value.value), out];
     case "set":
-      return [saveSet(out, value.value), out];
+      return [saveSet(out, z, value.value), out];
     case "zset":
-      return [saveZset(out, value.value), out];
+      return [saveZset(out, z, value.value), out];
   }
 }
+
+/** `SIZE_ESTIMATE_OVERHEAD` of 7.0's quicklist.c: the listpack entry overhead it assumes. */
+const SIZE_ESTIMATE_OVERHEAD = 8;
 
 /**
  * Splits the list into listpack nodes as RPUSH does in 7.0
  * (`_quicklistNodeAllowInsert` with `list-max-listpack-size -2`): an element
- * joins the tail node while the node's bytes plus the element's length plus a
- * ziplist-era overhead estimate stay within 8 KB.
+ * joins the tail node while the node's bytes plus the element's length plus
+ * `SIZE_ESTIMATE_OVERHEAD` (8) stay within 8 KB. (redis-server 7.0.15 refuses
+ * a 28-byte element on a 8161-byte node, which the ziplist-era estimate of
+ * 2 bytes for short elements would have accepted.)
  */
-function saveQuicklist(out: string[], list: readonly ByteString[]): void {
+function saveQuicklist(out: string[], z: boolean, list: readonly ByteString[]): void {
   const nodes: ByteString[][] = [];
   let node: ByteString[] = [];
   let nodeBytes = LP_EMPTY_BYTES;
   for (const element of list) {
-    const sz = element.length;
-    const overhead = (sz < 254 ? 1 : 5) + (sz < 64 ? 1 : sz < 16384 ? 2 : 5);
-    if (node.length > 0 && nodeBytes + sz + overhead > LIST_MAX_LISTPACK_BYTES) {
+    if (
+      node.length > 0 &&
+      nodeBytes + element.length + SIZE_ESTIMATE_OVERHEAD > LIST_MAX_LISTPACK_BYTES
+    ) {
       nodes.push(node);
       node = [];
       nodeBytes = LP_EMPTY_BYTES;
@@ -155,11 +179,11 @@ function saveQuicklist(out: string[], list: readonly ByteString[]): void {
   out.push(saveLen(nodes.length));
   for (const n of nodes) {
     out.push(saveLen(QUICKLIST_NODE_CONTAINER_PACKED));
-    saveRawString(out, lpEncode(n));
+    saveRawString(out, z, lpEncode(n));
   }
 }
 
-function saveHash(out: string[], hash: ReadonlyMap<ByteString, ByteString>): number {
+function saveHash(out: string[], z: boolean, hash: ReadonlyMap<ByteString, ByteString>): number {
   let small = hash.size <= HASH_MAX_LISTPACK_ENTRIES;
   if (small) {
     for (const [field, value] of hash) {
@@ -170,13 +194,13 @@ function saveHash(out: string[], hash: ReadonlyMap<ByteString, ByteString>): num
     }
   }
   if (small) {
-    saveRawString(out, lpEncode(flattenPairs(hash)));
+    saveRawString(out, z, lpEncode(flattenPairs(hash)));
     return RDB_TYPE_HASH_LISTPACK;
   }
   out.push(saveLen(hash.size));
   for (const [field, value] of hash) {
-    saveRawString(out, field);
-    saveRawString(out, value);
+    saveRawString(out, z, field);
+    saveRawString(out, z, value);
   }
   return RDB_TYPE_HASH;
 }
@@ -188,7 +212,7 @@ function* flattenPairs(hash: ReadonlyMap<ByteString, ByteString>): Generator<Byt
   }
 }
 
-function saveSet(out: string[], set: ReadonlySet<ByteString>): number {
+function saveSet(out: string[], z: boolean, set: ReadonlySet<ByteString>): number {
   if (set.size <= SET_MAX_INTSET_ENTRIES) {
     const ints: bigint[] = [];
     for (const member of set) {
@@ -197,16 +221,16 @@ function saveSet(out: string[], set: ReadonlySet<ByteString>): number {
       ints.push(v);
     }
     if (ints.length === set.size) {
-      saveRawString(out, intsetEncode(ints));
+      saveRawString(out, z, intsetEncode(ints));
       return RDB_TYPE_SET_INTSET;
     }
   }
   out.push(saveLen(set.size));
-  for (const member of set) saveRawString(out, member);
+  for (const member of set) saveRawString(out, z, member);
   return RDB_TYPE_SET;
 }
 
-function saveZset(out: string[], zset: ReadonlyMap<ByteString, number>): number {
+function saveZset(out: string[], z: boolean, zset: ReadonlyMap<ByteString, number>): number {
   // Zsets are ordered by score, then by member bytes (memcmp); JS string
   // comparison of byte strings is exactly that.
   const entries = [...zset].sort(([ma, sa], [mb, sb]) =>
@@ -224,14 +248,14 @@ function saveZset(out: string[], zset: ReadonlyMap<ByteString, number>): number 
   if (small) {
     const flat: ByteString[] = [];
     for (const [member, score] of entries) flat.push(member, zsetListpackScore(score));
-    saveRawString(out, lpEncode(flat));
+    saveRawString(out, z, lpEncode(flat));
     return RDB_TYPE_ZSET_LISTPACK;
   }
   // The skiplist is saved from its tail: highest score first.
   out.push(saveLen(entries.length));
   for (let i = entries.length - 1; i >= 0; i--) {
     const [member, score] = entries[i] as [ByteString, number];
-    saveRawString(out, member);
+    saveRawString(out, z, member);
     out.push(binaryDouble(score));
   }
   return RDB_TYPE_ZSET_2;
@@ -248,18 +272,20 @@ function isEmptyCollection(value: RedisValue): boolean {
   }
 }
 
-function saveAuxField(out: string[], key: string, value: ByteString): void {
+function saveAuxField(out: string[], z: boolean, key: string, value: ByteString): void {
   out.push(chr(RDB_OPCODE_AUX));
-  saveRawString(out, key);
-  saveRawString(out, value);
+  saveRawString(out, z, key);
+  saveRawString(out, z, value);
 }
 
 /**
- * `rdbSaveRawString` without compression: strings of up to 11 bytes that are
- * the canonical form of an integer in int32 range become INT8/16/32
- * (`rdbTryIntegerEncoding`); anything else is length-prefixed.
+ * `rdbSaveRawString`: strings of up to 11 bytes that are the canonical form
+ * of an integer in int32 range become INT8/16/32 (`rdbTryIntegerEncoding`);
+ * with compression (`z`), strings longer than 20 bytes are LZF-compressed
+ * when the result fits in len - 4 bytes (`rdbSaveLzfStringObject`); anything
+ * else is length-prefixed.
  */
-function saveRawString(out: string[], s: ByteString): void {
+function saveRawString(out: string[], z: boolean, s: ByteString): void {
   if (s.length <= 11) {
     const v = string2int(s);
     if (v !== null) {
@@ -277,6 +303,20 @@ function saveRawString(out: string[], s: ByteString): void {
         );
         return;
       }
+    }
+  }
+  if (z && s.length > 20) {
+    // rdbSaveLzfStringObject: lzf_compress into a buffer of len - 4 bytes, then
+    // RDB_ENC_LZF, the compressed length, the original length, the bytes.
+    const compressed = lzfCompress(s, s.length - 4);
+    if (compressed !== null) {
+      out.push(
+        chr((RDB_ENCVAL << 6) | RDB_ENC_LZF),
+        saveLen(compressed.length),
+        saveLen(s.length),
+        compressed,
+      );
+      return;
     }
   }
   out.push(saveLen(s.length), s);
