@@ -15,6 +15,19 @@ export const DEFAULT_PATH: PathSettings = { latencyUs: 1000, jitterUs: 0, bandwi
 /** Largest piece a send is split into on a bandwidth-limited path, so progress shows. */
 export const CHUNK_BYTES = 16 * 1024;
 
+/**
+ * The sender's kernel socket buffer (Linux `tcp_wmem` maximum): a write counts
+ * as done for the sender once no more than this is left to transmit.
+ */
+export const SOCKET_SEND_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** When the sender sees a send complete: its last bytes fit in the socket buffer. */
+export function sentAt(now: VirtualTime, busyUntil: VirtualTime, path: PathSettings): VirtualTime {
+  if (path.bandwidthBytesPerSec <= 0) return now;
+  const bufferUs = Math.ceil((SOCKET_SEND_BUFFER_BYTES * 1e6) / path.bandwidthBytesPerSec);
+  return Math.max(now, busyUntil - bufferUs);
+}
+
 function pairKey(a: string, b: string): string {
   return a < b ? `${a}|${b}` : `${b}|${a}`;
 }

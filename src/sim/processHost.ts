@@ -28,7 +28,7 @@ import { JitterStream } from "./jitter";
 import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
 import { keyspaceDigest } from "./keyspaceDigest";
 import type { Direction } from "./network";
-import { NetworkModel, scheduleSend } from "./network";
+import { NetworkModel, scheduleSend, sentAt } from "./network";
 import { serverQuietView } from "./quietView";
 import { TraceRecorder } from "./traceRecorder";
 import type { Segment, SegmentBody } from "./segments";
@@ -593,7 +593,7 @@ export class ProcessHost {
       const input: ProcessInput = { kind: "sent", conn: connId };
       this.pushLocal(
         { kind: "input", incarnation: this.incarnation, input },
-        Math.max(this.now, dir.busyUntil),
+        sentAt(this.now, dir.busyUntil, path),
       );
     }
   }

@@ -204,14 +204,15 @@ function replicationSection(s: Server): Fields {
     const replOff = masterClient && link ? link.replOff : cached ? cached.replOff : 1;
     f.push(["slave_read_repl_offset", readOff]);
     f.push(["slave_repl_offset", replOff]);
-    if (s.replState === "transfer" && link?.transfer) {
-      const t = link.transfer;
-      const total = t.size;
+    if (s.replState === "transfer" && link) {
+      // Before the `$<len>` / `$EOF:` line arrives the size is still -1 (`repl_transfer_size`).
+      const total = link.transfer?.size ?? -1;
+      const read = link.transfer?.read ?? 0;
       f.push(["master_sync_total_bytes", total]);
-      f.push(["master_sync_read_bytes", t.read]);
-      f.push(["master_sync_left_bytes", total - t.read]);
+      f.push(["master_sync_read_bytes", read]);
+      f.push(["master_sync_left_bytes", total - read]);
       // As Redis computes it: with an EOF-marked transfer the size is -1, so this goes negative.
-      f.push(["master_sync_perc", total !== 0 ? ((t.read / total) * 100).toFixed(2) : "0.00"]);
+      f.push(["master_sync_perc", total !== 0 ? formatPercent((read / total) * 100) : "0.00"]);
       f.push(["master_sync_last_io_seconds_ago", nowSec - link.lastIoSec]);
     }
     if (s.replState !== "connected") {
@@ -271,4 +272,10 @@ function keyspaceSection(s: Server): Fields {
     f.push([`db${db.id}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=${avg}`]);
   }
   return f;
+}
+
+/** `%.2f`, which keeps the sign of a negative zero ("-0.00") as C's printf does. */
+function formatPercent(value: number): string {
+  const text = value.toFixed(2);
+  return Object.is(value, -0) || (value < 0 && !text.startsWith("-")) ? `-${text}` : text;
 }

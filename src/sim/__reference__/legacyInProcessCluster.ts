@@ -12,7 +12,7 @@ import { EventQueue } from "../eventQueue";
 import type { QueueKey } from "../eventQueue";
 import { keyspaceDigest } from "../keyspaceDigest";
 import type { Direction } from "../network";
-import { NetworkModel, scheduleSend } from "../network";
+import { NetworkModel, scheduleSend, sentAt } from "../network";
 import type { TraceEvent } from "../trace";
 
 const DEFAULT_EPOCH_MS = 1767225600000;
@@ -671,7 +671,7 @@ export class LegacyInProcessCluster implements Cluster {
           incarnation: slot.incarnation,
           input: { kind: "sent", conn: connId },
         },
-        Math.max(this.time, dir.busyUntil),
+        sentAt(this.time, dir.busyUntil, path),
       );
     }
   }
