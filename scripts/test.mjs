@@ -213,4 +213,8 @@ for (const r of results) {
   console.log(`  ${r.status.padEnd(8)} ${r.name.padEnd(12)} ${time.padStart(7)}  ${r.title}`);
 }
 console.log(`  total ${seconds(performance.now() - started)}`);
+// A closing line CI can read: how many stages passed and failed.
+const passedCount = results.filter((r) => r.status === "passed").length;
+const failedCount = results.filter((r) => r.status === "FAILED").length;
+console.log(`stages: ${passedCount} passed, ${failedCount} failed`);
 process.exit(failed ? 1 : 0);
