@@ -48,6 +48,11 @@ export type ProcessInput =
       readonly argv: readonly ByteString[];
     }
   | { readonly kind: "timerFired" }
+  /**
+   * The page loads a `dump.rdb` into this server: like `DEBUG RELOAD` from
+   * that file, it flushes every database and loads the file's keys.
+   */
+  | { readonly kind: "loadRdb"; readonly bytes: ByteString }
   /** The last byte of a send that asked for it (`notifySent`) has left this host. */
   | { readonly kind: "sent"; readonly conn: ConnId };
 

@@ -124,5 +124,7 @@ function emptyAnswer(query: HostQuery): HostAnswer {
       return { kind: "fields", fields: null };
     case "digest":
       return { kind: "digest", digest: null };
+    case "rdb":
+      return { kind: "rdb", rdb: null };
   }
 }

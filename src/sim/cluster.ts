@@ -107,6 +107,14 @@ export interface Cluster {
    * runs at the reader's pace; the reply arrives as a `reply` trace event.
    */
   submit(node: string, client: string, argv: readonly ByteString[]): Promise<void>;
+  /** The node's dataset as a `dump.rdb` file (what SAVE would write now). Changes nothing. */
+  dumpRdb(node: string): Promise<ByteString>;
+  /**
+   * Loads a `dump.rdb` into the node at the current virtual time, as a harness
+   * input like `submit`'s: it flushes the node's data and loads the file's
+   * keys (the outcome is a `log` trace event; a bad file changes nothing).
+   */
+  loadRdb(node: string, bytes: ByteString): Promise<void>;
   /** What the page draws of every running redis-server (not the Sentinels), now. */
   views(): Promise<readonly NodeView[]>;
   /** Calls `listener` with new trace events as they happen; returns the unsubscribe function. */

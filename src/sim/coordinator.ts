@@ -249,6 +249,17 @@ export class Coordinator implements Cluster {
     });
   }
 
+  loadRdb(node: string, bytes: ByteString): Promise<void> {
+    return this.exclusive(() => {
+      const slot = this.requireRunningSlot(node);
+      if (slot.kind === "sentinel")
+        throw new ClusterError(`${node} is a Sentinel: it has no keyspace`);
+      this.record([{ t: this.time, type: "loadRdb", node, size: bytes.length }]);
+      this.pushInput(slot, { kind: "loadRdb", bytes });
+      return Promise.resolve();
+    });
+  }
+
   advance(durationUs: VirtualTime): Promise<void> {
     return this.exclusive(() => this.runUntil(this.time + durationUs));
   }
@@ -324,6 +335,16 @@ export class Coordinator implements Cluster {
         throw new ClusterError(`${node} is a Sentinel: it has no keyspace`);
       const answer = await this.hosts.query(node, { kind: "digest" });
       return answer.kind === "digest" && answer.digest !== null ? answer.digest : notRunning(node);
+    });
+  }
+
+  dumpRdb(node: string): Promise<ByteString> {
+    return this.exclusive(async () => {
+      const slot = this.requireRunning(node);
+      if (slot.kind === "sentinel")
+        throw new ClusterError(`${node} is a Sentinel: it has no keyspace`);
+      const answer = await this.hosts.query(node, { kind: "rdb" });
+      return answer.kind === "rdb" && answer.rdb !== null ? answer.rdb : notRunning(node);
     });
   }
 

@@ -1,3 +1,4 @@
+import type { ByteString } from "../engine/bytes";
 import type { ConnId, ProcessInput, VirtualTime } from "../engine/io";
 import type { NodeView } from "../engine/server/view";
 import type { SentinelView } from "../engine/sentinel/view";
@@ -158,11 +159,14 @@ export type HostQuery =
   | { readonly kind: "sentinelView" }
   | { readonly kind: "info"; readonly section: string }
   | { readonly kind: "fields" }
-  | { readonly kind: "digest" };
+  | { readonly kind: "digest" }
+  /** A server's dataset as a `dump.rdb` file (null for a Sentinel). */
+  | { readonly kind: "rdb" };
 
 export type HostAnswer =
   | { readonly kind: "view"; readonly view: NodeView | null }
   | { readonly kind: "sentinelView"; readonly view: SentinelView | null }
   | { readonly kind: "info"; readonly text: string | null }
   | { readonly kind: "fields"; readonly fields: ReadonlyMap<string, string> | null }
-  | { readonly kind: "digest"; readonly digest: string | null };
+  | { readonly kind: "digest"; readonly digest: string | null }
+  | { readonly kind: "rdb"; readonly rdb: ByteString | null };

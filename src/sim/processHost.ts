@@ -229,6 +229,8 @@ export class ProcessHost {
         };
       case "digest":
         return { kind: "digest", digest: s ? keyspaceDigest(s.keyspace) : null };
+      case "rdb":
+        return { kind: "rdb", rdb: s ? s.dumpRdb() : null };
     }
   }
 

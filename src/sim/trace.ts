@@ -73,6 +73,13 @@ export type TraceEvent =
       readonly client: string;
       readonly argv: readonly ByteString[];
     }
+  /** A `dump.rdb` of `size` bytes handed to the node to load (`Cluster.loadRdb`). */
+  | {
+      readonly t: VirtualTime;
+      readonly type: "loadRdb";
+      readonly node: string;
+      readonly size: number;
+    }
   | {
       readonly t: VirtualTime;
       readonly type: "reply";

@@ -1,3 +1,4 @@
+import type { ByteString } from "../engine/bytes";
 import { utf8ToBytes } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import { Playback } from "../host/playback";
@@ -71,6 +72,10 @@ export interface PlaygroundActions {
   addReplica(master: string): void;
   /** Writes keys with sizeable values on a master, to move its backlog (not echoed). */
   writeBurst(master: string, count: number, valueBytes: number): void;
+  /** The node's dataset as a `dump.rdb` file, now (a query: it changes nothing). */
+  dumpRdb(node: string): Promise<ByteString>;
+  /** Loads a `dump.rdb` into the node at the current virtual time (the outcome shows in the log). */
+  loadRdb(node: string, bytes: ByteString): void;
   setPaused(paused: boolean): void;
   setSpeed(speed: Speed): void;
   /** Pauses, then runs until the next thing the page shows happens (a send, a delivery, a log line). */
@@ -234,6 +239,20 @@ export class Runtime implements PlaygroundActions {
       }
       await this.cluster.advance(0);
       this.flush();
+    });
+  }
+
+  dumpRdb(node: string): Promise<ByteString> {
+    return this.playback.run(() => this.cluster.dumpRdb(node));
+  }
+
+  loadRdb(node: string, bytes: ByteString): void {
+    this.enqueue(async () => {
+      await this.cluster.loadRdb(node, bytes);
+      // The file loads now, in zero virtual time, even while paused.
+      await this.cluster.advance(0);
+      this.flush();
+      await this.refreshViews();
     });
   }
 

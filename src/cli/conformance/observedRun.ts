@@ -315,6 +315,12 @@ class RecordingCluster implements Cluster {
   submit(node: string, client: string, argv: readonly ByteString[]): Promise<void> {
     return this.inner.submit(node, client, argv);
   }
+  dumpRdb(node: string): Promise<ByteString> {
+    return this.inner.dumpRdb(node);
+  }
+  loadRdb(node: string, bytes: ByteString): Promise<void> {
+    return this.inner.loadRdb(node, bytes);
+  }
   views(): Promise<readonly NodeView[]> {
     return this.inner.views();
   }

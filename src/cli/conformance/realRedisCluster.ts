@@ -23,7 +23,7 @@
  *   does not report its reply: the conformance harness compares replies and
  *   INFO, not byte-level events. Sentinel processes are not started.
  */
-import { mkdirSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { ByteString } from "../../engine/bytes";
 import { findConfig, parseConfigValue } from "../../engine/config";
@@ -293,6 +293,21 @@ export class RealRedisCluster implements Cluster {
   async keyspaceDigest(name: string): Promise<string> {
     const node = this.requireRunning(name);
     return realKeyspaceDigest(await this.control(node));
+  }
+
+  /** SAVE, then the file it wrote. */
+  async dumpRdb(name: string): Promise<ByteString> {
+    const node = this.requireRunning(name);
+    const reply = await (await this.control(node)).call(["SAVE"]);
+    if (reply.type === "error") throw new ClusterError(`SAVE on ${name}: ${reply.value}`);
+    const file = node.config.get("dbfilename") ?? "dump.rdb";
+    return readFileSync(join(node.dir, file), "latin1");
+  }
+
+  loadRdb(): Promise<void> {
+    return Promise.reject(
+      new ClusterError("loading a dump.rdb is not supported against real Redis"),
+    );
   }
 
   trace(): readonly TraceEvent[] {

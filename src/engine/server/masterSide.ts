@@ -149,19 +149,7 @@ export function startBgsaveForReplication(s: Server): void {
   }
   // The next write must say which database it is for.
   s.slaveSelDb = -1;
-  const rdb = writeRdb(
-    s.keyspace,
-    {
-      redisVer: s.version === "7.0" ? "7.0.15" : "6.2.14",
-      ctimeSec: s.unixTimeSec(),
-      usedMem: 1_000_000 + s.keyspace.totalKeys() * 64,
-      replStreamDb,
-      replId: s.replId,
-      replOffset: s.masterReplOffset,
-      aofBase: 0,
-    },
-    s.unixTimeMs(),
-  );
+  const rdb = snapshotRdb(s, replStreamDb);
   if (socketTarget) {
     s.rdbChildActive = true;
     for (const r of waiting) {
@@ -189,6 +177,26 @@ export function startBgsaveForReplication(s: Server): void {
  * `rdbPopulateSaveInfo`: the database the stream has selected, so a sub-replica
  * applies what an intermediate replica forwards (with no SELECT) to the right one.
  */
+/**
+ * The RDB file of the whole dataset as `rdbSaveRio` writes it, with the aux
+ * fields of `rdbPopulateSaveInfo` (a full sync, SAVE, the page's download).
+ */
+export function snapshotRdb(s: Server, replStreamDb = replicationStreamDb(s)): ByteString {
+  return writeRdb(
+    s.keyspace,
+    {
+      redisVer: s.version === "7.0" ? "7.0.15" : "6.2.14",
+      ctimeSec: s.unixTimeSec(),
+      usedMem: 1_000_000 + s.keyspace.totalKeys() * 64,
+      replStreamDb,
+      replId: s.replId,
+      replOffset: s.masterReplOffset,
+      aofBase: 0,
+    },
+    s.unixTimeMs(),
+  );
+}
+
 function replicationStreamDb(s: Server): number {
   if (!s.isReplica) return s.slaveSelDb === -1 ? 0 : s.slaveSelDb;
   return s.masterLink?.client?.db ?? s.cachedMaster?.db ?? 0;

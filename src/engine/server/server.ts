@@ -27,7 +27,15 @@ import {
   masterLinkConnectFailed,
   replicaCron,
 } from "./replicaSide";
-import { checkOutputBufferLimits, freeReplica, masterCron, rdbSent } from "./masterSide";
+import {
+  checkOutputBufferLimits,
+  freeReplica,
+  masterCron,
+  rdbSent,
+  snapshotRdb,
+} from "./masterSide";
+import { readRdb } from "../rdb/reader";
+import { RdbError } from "../rdb/rdbError";
 import { handleBlockedTimeouts } from "./wait";
 import { activeExpireCycle } from "./expiry";
 
@@ -192,6 +200,9 @@ export class Server implements Process {
       case "clientCommand":
         this.localCommand(input.client, input.argv);
         break;
+      case "loadRdb":
+        this.loadRdb(input.bytes);
+        break;
     }
     this.beforeSleep();
     const out = this.out;
@@ -249,6 +260,30 @@ export class Server implements Process {
 
   closeConnection(conn: ConnId): void {
     this.out.push({ kind: "close", conn });
+  }
+
+  /** The dataset as a `dump.rdb` file (what SAVE would write now). Changes nothing. */
+  dumpRdb(): ByteString {
+    return snapshotRdb(this);
+  }
+
+  /**
+   * Input `loadRdb`: like `DEBUG RELOAD` from the given file, flush every
+   * database and load its keys; replication ids and offsets stay. A file that
+   * does not parse changes nothing and is reported in the log.
+   */
+  private loadRdb(bytes: ByteString): void {
+    let loaded;
+    try {
+      loaded = readRdb(bytes);
+    } catch (e) {
+      if (!(e instanceof RdbError)) throw e;
+      this.log(`Error loading the RDB: ${e.message}`, "warning");
+      return;
+    }
+    this.keyspace.flushAll();
+    this.keyspace.adopt(loaded.keyspace);
+    this.log(`DB loaded from dump.rdb: ${this.keyspace.totalKeys()} keys`);
   }
 
   emit(event: ProcessEvent): void {

@@ -248,6 +248,26 @@ export class LegacyInProcessCluster implements Cluster {
     return Promise.resolve();
   }
 
+  dumpRdb(node: string): Promise<ByteString> {
+    return Promise.resolve(this.requireRunning(node).dumpRdb());
+  }
+
+  loadRdb(node: string, bytes: ByteString): Promise<void> {
+    const slot = this.slots.get(node);
+    if (!slot?.server) throw new ClusterError(`${node} is not running`);
+    this.record({ t: this.time, type: "loadRdb", node, size: bytes.length });
+    this.queue.push({
+      at: this.time,
+      source: -1,
+      seq: this.harnessSeq++,
+      kind: "input",
+      node,
+      incarnation: slot.incarnation,
+      input: { kind: "loadRdb", bytes },
+    });
+    return Promise.resolve();
+  }
+
   views(): Promise<readonly NodeView[]> {
     return Promise.resolve(
       this.runningSlots().flatMap((slot) => (slot.server ? [nodeView(slot.server)] : [])),

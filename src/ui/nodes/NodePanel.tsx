@@ -7,6 +7,7 @@ import { usePlayground } from "../store/store";
 import { linkStatus } from "../topology/linkStatus";
 import { Console } from "./Console";
 import { KeysTable } from "./KeysTable";
+import { RdbFile } from "./RdbFile";
 
 const TABS = [
   { id: "console", label: "Console" },
@@ -266,6 +267,7 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
       >
         Crash
       </button>
+      <RdbFile name={name} />
       {targets.length > 0 && (
         <select
           className="button select"

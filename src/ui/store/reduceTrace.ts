@@ -133,6 +133,9 @@ function apply(d: Draft, e: TraceEvent): void {
       break;
     case "command":
       break;
+    case "loadRdb":
+      note(d, e.t, e.node, "fault", `${e.node}: loading a dump.rdb of ${e.size} bytes`);
+      break;
     case "reply":
       if (e.client === CONSOLE_CLIENT) {
         const c = d.consoles[e.node] ?? { lines: [], pending: 0 };
