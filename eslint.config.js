@@ -242,6 +242,7 @@ function pureLayer(layer, imports) {
 export default defineConfig(
   globalIgnores([
     "dist/",
+    "dist-*/",
     "node_modules/",
     "playwright-report/",
     "test-results/",

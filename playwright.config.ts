@@ -2,7 +2,10 @@ import { defineConfig, devices } from "@playwright/test";
 import { chromiumUseOptions } from "./scripts/chromium.mjs";
 
 const CI = Boolean(process.env.CI);
-const PORT = 4173;
+// Several checkouts (or helpers) can run e2e at once, each on its own build and port:
+// `E2E_PORT=4180 E2E_DIST=dist-a npx playwright test` after `npx vite build --outDir dist-a`.
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const DIST = process.env.E2E_DIST ?? "dist";
 
 // End-to-end tests run against the production build (`vite build` first; `npm test` does),
 // served by `vite preview`.
@@ -25,7 +28,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite preview --port ${PORT} --strictPort --outDir ${DIST}`,
     url: `http://localhost:${PORT}/`,
     reuseExistingServer: !CI,
     timeout: 60_000,
