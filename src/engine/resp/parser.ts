@@ -255,7 +255,8 @@ export class RequestParser {
         return -1;
       }
     }
-    this.scannedBytes = limit;
+    // Never below the mark a NUL left: later chunks must not search past it.
+    this.scannedBytes = Math.max(this.scannedBytes, limit);
     return -1;
   }
 
