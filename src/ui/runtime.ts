@@ -7,6 +7,7 @@ import { WorkerCluster } from "../host/workerCluster";
 import type { Cluster, Fault } from "../sim/cluster";
 import { ClusterError } from "../sim/cluster";
 import type { TraceEvent } from "../sim/trace";
+import { parseScenario } from "../scenario/parse";
 import { tokenize } from "../scenario/tokenize";
 import type { Flight } from "./playback/pacing";
 import { SPEEDS, nextArrival, virtualRate } from "./playback/pacing";
@@ -80,6 +81,37 @@ export interface PlaygroundActions {
   setSpeed(speed: Speed): void;
   /** Pauses, then runs until the next thing the page shows happens (a send, a delivery, a log line). */
   step(): void;
+
+  // ---- scripts and time travel (src/ui/session/) ---------------------------
+  // Stable API: the share links and the embed's postMessage API call these.
+
+  /**
+   * Replaces the run with a fresh cluster running `text` (a scenario script)
+   * from virtual time 0. Parse errors go to `state.scriptErrors` and the
+   * current run goes on; it never throws. `name` is the built-in's name or a
+   * file name (`state.script.name`); `seekUs` then travels to that moment;
+   * `autoplay: false` loads it paused.
+   */
+  loadScript(text: string, options?: LoadScriptOptions): void;
+  /** Lets the run go past the `step` it stands before (the guided "Next"). */
+  nextStep(): void;
+  /** Rebuilds the run as it stood before the step shown now (the guided "Back"). */
+  previousStep(): void;
+  /** Time travel: rebuilds the cluster as it was at virtual time `tUs` (clamped to the run). */
+  seek(tUs: number): void;
+  /** Travels back to the last moment before now at which something visible happened. */
+  stepBack(): void;
+  /** Keeps the run as it was and continues from the moment shown, as a new run, with new actions. */
+  fork(): void;
+  /** Returns to a run kept by `fork` (`state.runs[].id`), at its end. */
+  selectRun(id: number): void;
+}
+
+export interface LoadScriptOptions {
+  readonly name?: string;
+  readonly seekUs?: number;
+  /** Default true. */
+  readonly autoplay?: boolean;
 }
 
 /** How often node views are fetched when nothing happened (TTLs and INFO's seconds still move). */
@@ -287,6 +319,44 @@ export class Runtime implements PlaygroundActions {
       this.flush();
       await this.refreshViews();
     });
+  }
+
+  // ---- scripts and time travel ---------------------------------------------
+
+  loadScript(text: string, options: LoadScriptOptions = {}): void {
+    const parsed = parseScenario(text, options.name ?? "<script>");
+    if (!parsed.ok) {
+      this.store.setState({
+        scriptErrors: parsed.errors.map(({ line, column, message }) => ({ line, column, message })),
+      });
+      return;
+    }
+    this.store.setState({ scriptErrors: [] });
+    this.report(new ClusterError("running a script in the page is not available yet"));
+  }
+
+  nextStep(): void {
+    this.report(new ClusterError("steps are not available yet"));
+  }
+
+  previousStep(): void {
+    this.report(new ClusterError("steps are not available yet"));
+  }
+
+  seek(_tUs: number): void {
+    this.report(new ClusterError("time travel is not available yet"));
+  }
+
+  stepBack(): void {
+    this.report(new ClusterError("time travel is not available yet"));
+  }
+
+  fork(): void {
+    this.report(new ClusterError("time travel is not available yet"));
+  }
+
+  selectRun(_id: number): void {
+    this.report(new ClusterError("time travel is not available yet"));
   }
 
   // ---- plumbing ------------------------------------------------------------

@@ -3,6 +3,8 @@ import type { ConnId, ReplState, VirtualTime } from "../../engine/io";
 import type { NodeView } from "../../engine/server/view";
 import type { PacketKind } from "../packets/packetLabel";
 import type { RecordedAction } from "../script/actionScript";
+import type { RunInfo, ScriptError, ScriptState, TimelineState } from "../session/sessionState";
+import { initialScriptState } from "../session/sessionState";
 
 /** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
 export interface NodeMeta {
@@ -87,6 +89,15 @@ export interface PlaygroundState {
   readonly nextId: number;
   /** What the reader did, as scenario lines (the "Your actions" script). */
   readonly actions: readonly RecordedAction[];
+  /** The script being run, its steps and narration (session/sessionState.ts). */
+  readonly script: ScriptState;
+  /** Parse errors of the last script loaded (the run goes on with the previous script). */
+  readonly scriptErrors: readonly ScriptError[];
+  /** The run's extent and the moment shown (time travel). */
+  readonly timeline: TimelineState;
+  /** The original run and its forks; `currentRun` is the `id` of the one shown. */
+  readonly runs: readonly RunInfo[];
+  readonly currentRun: number;
 
   // UI state
   /** The run's seed (the page's `?seed=`). */
@@ -120,6 +131,11 @@ export function initialState(): PlaygroundState {
     announcement: null,
     nextId: 1,
     actions: [],
+    script: initialScriptState(),
+    scriptErrors: [],
+    timeline: { endUs: 0, positionUs: 0 },
+    runs: [],
+    currentRun: 0,
     seed: 1,
     paused: false,
     speed: 1,
