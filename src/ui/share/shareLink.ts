@@ -139,7 +139,6 @@ function readRun(
     return problem("it holds no script");
   }
   if (!Array.isArray(a)) return problem("its actions are not a list");
-  if (!Array.isArray(a)) return "its actions are not a list";
   const actions: RecordedAction[] = [];
   for (const [i, item] of a.entries()) {
     if (!Array.isArray(item) || item.length !== 2 || !isWhole(item[0]) || !isLine(item[1]))
