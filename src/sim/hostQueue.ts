@@ -1,4 +1,4 @@
-import { EventQueue } from "./eventQueue";
+import { EventQueue, compareKeys } from "./eventQueue";
 import type { HostEvent } from "./hostState";
 import type { Segment } from "./segments";
 
@@ -9,36 +9,69 @@ export function isSegment(ev: HostEvent): ev is Segment {
 /**
  * A host's events in canonical order, counting the segments it holds by
  * sender: those are bytes in flight, which the settle condition asks about.
+ *
+ * Most events arrive already in key order (a burst of client commands, a
+ * peer's segments), so there are two lanes: a FIFO for every event that comes
+ * after the last one it holds, and a heap for the rest. The next event is the
+ * smaller of the two heads; keys are unique, so the order is the same as one
+ * heap's.
  */
 export class HostQueue {
   private readonly heap: EventQueue<HostEvent>;
+  private fifo: HostEvent[] = [];
+  private head = 0;
   private readonly segmentsFrom = new Map<string, number>();
 
-  /** `heap`: what `items()` returned, to carry a queue to a new worker. */
-  constructor(heap: readonly HostEvent[] = []) {
-    this.heap = EventQueue.fromHeap(heap);
-    for (const ev of heap) this.count(ev, 1);
+  /** `items`: what `items()` returned, to carry a queue to a new worker. */
+  constructor(items: readonly HostEvent[] = []) {
+    this.heap = new EventQueue();
+    for (const ev of items) this.push(ev);
   }
 
   peek(): HostEvent | undefined {
-    return this.heap.peek();
+    const f = this.fifo[this.head];
+    const h = this.heap.peek();
+    if (f === undefined) return h;
+    return h !== undefined && compareKeys(h, f) < 0 ? h : f;
   }
 
   push(ev: HostEvent): void {
-    this.heap.push(ev);
+    const tail = this.fifo[this.fifo.length - 1];
+    if (this.head === this.fifo.length || (tail !== undefined && compareKeys(tail, ev) < 0))
+      this.fifo.push(ev);
+    else this.heap.push(ev);
     this.count(ev, 1);
   }
 
   pop(): HostEvent | undefined {
-    const ev = this.heap.pop();
+    const f = this.fifo[this.head];
+    const h = this.heap.peek();
+    let ev: HostEvent | undefined;
+    if (f !== undefined && (h === undefined || compareKeys(f, h) < 0)) {
+      ev = f;
+      this.head++;
+      if (this.head === this.fifo.length) {
+        this.fifo = [];
+        this.head = 0;
+      } else if (this.head >= 1024 && this.head * 2 >= this.fifo.length) {
+        this.fifo = this.fifo.slice(this.head);
+        this.head = 0;
+      }
+    } else {
+      ev = this.heap.pop();
+    }
     if (ev) this.count(ev, -1);
     return ev;
   }
 
   /** Drops the segments of one connection (a reset). */
   dropConnection(conn: string): void {
-    for (const ev of this.heap.removeWhere((e) => isSegment(e) && e.conn === conn))
-      this.count(ev, -1);
+    const drop = (e: HostEvent) => isSegment(e) && e.conn === conn;
+    for (const ev of this.heap.removeWhere(drop)) this.count(ev, -1);
+    const live = this.fifo.slice(this.head);
+    for (const ev of live) if (drop(ev)) this.count(ev, -1);
+    this.fifo = live.filter((ev) => !drop(ev));
+    this.head = 0;
   }
 
   /** Queued segments by sender (only senders with some). */
@@ -48,8 +81,9 @@ export class HostQueue {
     return counts;
   }
 
+  /** Every queued event (in no particular order), for export. */
   items(): readonly HostEvent[] {
-    return this.heap.items();
+    return [...this.heap.items(), ...this.fifo.slice(this.head)];
   }
 
   private count(ev: HostEvent, delta: number): void {

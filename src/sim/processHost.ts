@@ -27,11 +27,12 @@ import type {
 import { JitterStream } from "./jitter";
 import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
 import { keyspaceDigest } from "./keyspaceDigest";
-import type { Direction } from "./network";
+import type { Direction, PathSettings } from "./network";
 import { NetworkModel, scheduleSend, sentAt } from "./network";
 import { serverQuietView } from "./quietView";
 import { TraceRecorder } from "./traceRecorder";
 import type { Segment, SegmentBody } from "./segments";
+import type { TraceEvent } from "./trace";
 
 export { REDIS_PORT, SENTINEL_PORT };
 
@@ -84,6 +85,8 @@ export class ProcessHost {
   private createdInStep = 0;
   private readonly trace = new TraceRecorder();
   private outgoing = new Map<string, Segment[]>();
+  /** The stream write of this step that a later one on the same connection may extend. */
+  private openWrites = new Map<ConnId, OpenWrite>();
   private sentTo = new Map<string, number>();
   private minSentAt: VirtualTime | null = null;
   private stopClient: string | null = null;
@@ -171,6 +174,7 @@ export class ProcessHost {
     this.createdInStep = 0;
     this.trace.clear();
     this.outgoing = new Map();
+    this.openWrites = new Map();
     this.sentTo = new Map();
     this.minSentAt = null;
     if (step.network) this.network = NetworkModel.fromState(step.network);
@@ -563,10 +567,12 @@ export class ProcessHost {
     if (!mine.open) return;
     const dir = this.direction(conn);
     const path = this.network.path(this.name, peer.node);
+    if (label === STREAM_LABEL && !notifySent && this.extendWrite(conn, peer.node, bytes, path))
+      return;
     const { pieces, deliverAt } = scheduleSend(dir, this.now, bytes.length, path, () =>
       this.jitter(peer.node, path.jitterUs),
     );
-    this.trace.record({
+    const event: SendEvent = {
       t: this.now,
       type: "send",
       conn: connId,
@@ -575,10 +581,12 @@ export class ProcessHost {
       bytes: this.options.traceBytes ? bytes : "",
       label,
       deliverAt,
-    });
+    };
+    this.trace.record(event);
     let pos = 0;
+    let last: OpenWrite["segment"] | null = null;
     for (const piece of pieces) {
-      this.emit({
+      last = {
         at: piece.at,
         source: this.rank,
         seq: this.seq++,
@@ -587,9 +595,13 @@ export class ProcessHost {
         from: this.name,
         to: peer.node,
         bytes: bytes.slice(pos, pos + piece.size),
-      });
+      };
+      this.emit(last);
       pos += piece.size;
     }
+    this.openWrites.delete(connId);
+    if (label === STREAM_LABEL && pieces.length === 1 && last && last.to !== this.name)
+      this.openWrites.set(connId, { segment: last, event });
     if (notifySent) {
       // The sender learns when its kernel buffer drained: when the link finished sending.
       const input: ProcessInput = { kind: "sent", conn: connId };
@@ -598,6 +610,28 @@ export class ProcessHost {
         sentAt(this.now, dir.busyUntil, path),
       );
     }
+  }
+
+  /**
+   * Appends a replication-stream write to the previous one on the same
+   * connection, when it would arrive at the same instant and nothing else was
+   * sent to that peer in between: Redis, too, writes a replica's output
+   * buffer once per event-loop turn, so a burst of commands leaves in one
+   * write. The receiver then reads the bytes in one go, exactly where it
+   * would have read the first part, and the next part right behind it.
+   */
+  private extendWrite(conn: HostConn, to: string, bytes: ByteString, path: PathSettings): boolean {
+    const open = this.openWrites.get(conn.id);
+    if (!open || path.jitterUs > 0 || path.bandwidthBytesPerSec > 0) return false;
+    const queued = this.outgoing.get(to);
+    if (queued?.[queued.length - 1] !== open.segment || open.event.t !== this.now) return false;
+    const dir = this.direction(conn);
+    const at = Math.max(this.now + path.latencyUs, dir.lastDeliverAt);
+    if (at !== open.segment.at) return false;
+    dir.busyUntil = Math.max(this.now, dir.busyUntil);
+    open.segment.bytes += bytes;
+    if (this.options.traceBytes) open.event.bytes += bytes;
+    return true;
   }
 
   private connect(connId: ConnId, host: string, port: number): void {
@@ -864,6 +898,19 @@ export class ProcessHost {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The label the engine gives the replication stream it propagates to replicas. */
+const STREAM_LABEL = "stream";
+
+type SendEvent = Mutable<Extract<TraceEvent, { type: "send" }>>;
+
+/** A stream write still open in this step: its one segment and its trace event, both extended in place. */
+interface OpenWrite {
+  readonly segment: Mutable<Extract<Segment, { kind: "deliver" }>>;
+  readonly event: SendEvent;
+}
 
 /** `INFO` text as a field → value map (section headers and blank lines left out). */
 function infoTextFields(text: string): Map<string, string> {

@@ -5,6 +5,7 @@ import { Interpreter } from "../../scenario/interpreter";
 import { formatError, parseScenario } from "../../scenario/parse";
 import type { Script } from "../../scenario/ast";
 import type { Cluster } from "../cluster";
+import type { TraceEvent } from "../trace";
 
 /** Every built-in scenario and every runtime fixture, as paths from the repository root. */
 export function scenarioFiles(): string[] {
@@ -52,4 +53,37 @@ export function firstDifference(a: readonly string[], b: readonly string[]): str
     if (a[i] !== b[i]) return `event ${i}:\n  ${a[i] ?? "(end)"}\n  ${b[i] ?? "(end)"}`;
   }
   return null;
+}
+
+/**
+ * A trace with the writes of one instant on one connection taken as one: each
+ * run of `send`s (and of `deliver`s) on the same connection, direction and
+ * time becomes one event at the place of the first, bytes or sizes added up.
+ * The hosts append a burst of replication-stream writes to one segment, as
+ * Redis writes a replica's output buffer once per event-loop turn; the frozen
+ * single-queue oracle sent one segment per write. Compared this way, the two
+ * must still agree on everything else, event for event.
+ */
+export function coalesceWrites(lines: readonly string[]): string[] {
+  const out: (TraceEvent | null)[] = [];
+  const open = new Map<string, number>();
+  for (const line of lines) {
+    const e = JSON.parse(line) as TraceEvent;
+    if (e.type !== "send" && e.type !== "deliver") {
+      out.push(e);
+      continue;
+    }
+    const key = `${e.type} ${e.conn} ${e.from} ${e.t}`;
+    const at = open.get(key);
+    const first = at === undefined ? null : out[at];
+    if (first?.type === "send" && e.type === "send" && first.deliverAt === e.deliverAt) {
+      out[at ?? 0] = { ...first, bytes: first.bytes + e.bytes };
+    } else if (first?.type === "deliver" && e.type === "deliver") {
+      out[at ?? 0] = { ...first, size: first.size + e.size };
+    } else {
+      open.set(key, out.length);
+      out.push(e);
+    }
+  }
+  return out.map((e) => JSON.stringify(e));
 }
