@@ -6,6 +6,7 @@ import type { Reply } from "../reply";
 import { ERR, arityError, unknownCommandError } from "../reply";
 import type { Client } from "./client";
 import { enoughGoodReplicas } from "./masterSide";
+import { postponeIfPaused } from "./failover";
 import type { Server } from "./server";
 import { SERVER_COMMANDS } from "./serverCommands";
 
@@ -116,6 +117,8 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
     );
     return;
   }
+  // Replicas are never paused; the command runs again from scratch when the pause ends.
+  if (postponeIfPaused(s, client, argv, name, isWrite)) return;
   if (client.multi !== null && !MULTI_PASSTHROUGH.has(name)) {
     if (flags.includes("no-multi")) {
       reject(s, client, "ERR Command not allowed inside a transaction");

@@ -126,7 +126,9 @@ function serverSection(s: Server): Fields {
 }
 
 function clientsSection(s: Server): Fields {
-  const blocked = [...s.clients.values()].filter((c) => c.blocked).length;
+  const waiting = [...s.clients.values()].filter((c) => c.blocked).length;
+  // Clients held by the write pause count as blocked, without a timeout.
+  const blocked = waiting + s.failover.postponed.length;
   return [
     ["connected_clients", [...s.clients.values()].filter((c) => c.flag !== "replica").length],
     ["cluster_connections", 0],
@@ -135,7 +137,7 @@ function clientsSection(s: Server): Fields {
     ["client_recent_max_output_buffer", 0],
     ["blocked_clients", blocked],
     ["tracking_clients", 0],
-    ["clients_in_timeout_table", blocked],
+    ["clients_in_timeout_table", waiting],
   ];
 }
 
@@ -243,7 +245,7 @@ function replicationSection(s: Server): Fields {
     ]);
     i++;
   }
-  f.push(["master_failover_state", "no-failover"]);
+  f.push(["master_failover_state", s.failover.state]);
   f.push(["master_replid", s.replId]);
   f.push(["master_replid2", s.replId2]);
   f.push(["master_repl_offset", s.masterReplOffset]);

@@ -8,6 +8,7 @@ import { replicaName } from "./client";
 import { replicaOutputBufferLimit } from "../config";
 import type { Server } from "./server";
 import { processClientsWaitingReplicas } from "./wait";
+import { psyncFailoverRequest } from "./failover";
 
 /** The result of SYNC/PSYNC for the dispatcher: a reply, or nothing (the sync protocol answers). */
 export type SyncResult = Reply | null;
@@ -15,6 +16,15 @@ export type SyncResult = Reply | null;
 /** `syncCommand`: a connection asks to become a replica. */
 export function syncCommand(s: Server, client: Client, argv: readonly ByteString[]): SyncResult {
   if (client.flag === "replica") return null; // already a replica: ignored
+  if (argv.length > 3 && (argv[0] ?? "").toLowerCase() === "psync") {
+    if ((argv[3] ?? "").toLowerCase() === "failover") {
+      const refused = psyncFailoverRequest(s, client, argv[1] ?? "");
+      if (refused) return refused;
+    }
+  }
+  if (s.failover.state !== "no-failover") {
+    return { type: "error", value: "NOMASTERLINK Can't SYNC while failing over" };
+  }
   if (client.key !== null) {
     // A console is not a socket a replication stream could flow to.
     return { type: "error", value: "ERR SYNC and PSYNC are only valid on a replica's connection" };
@@ -389,7 +399,14 @@ export function enoughGoodReplicas(s: Server): boolean {
 export function masterCron(s: Server): void {
   const now = s.unixTimeSec();
   const period = s.configInt("repl-ping-replica-period");
-  if (!s.isReplica && s.replicas.length > 0 && s.replicationCronLoops % period === 0) {
+  // No PING during a FAILOVER with a timeout: it would move the offset the target must reach.
+  const pausedForFailover = s.failover.endTimeMs !== 0 && s.failover.writesPaused;
+  if (
+    !s.isReplica &&
+    s.replicas.length > 0 &&
+    s.replicationCronLoops % period === 0 &&
+    !pausedForFailover
+  ) {
     s.propagate([{ dbid: -1, argv: ["ping"] }], false);
   }
   for (const r of [...s.replicas]) if (r.replica?.pendingBytes) checkOutputBufferLimits(s, r);

@@ -9,6 +9,7 @@ import { RequestParser } from "../resp/parser";
 import type { Client } from "./client";
 import { processCommand } from "./dispatch";
 import { disconnectReplicas } from "./masterSide";
+import { failoverPsyncAnswered } from "./failover";
 import type { Server } from "./server";
 
 /** What a replica remembers of a lost master, to PSYNC later (`server.cached_master`). */
@@ -86,6 +87,7 @@ export function replicationSetMaster(s: Server, host: string, port: number): voi
     // Freeing the master client caches it, so a new master can be PSYNCed with its history.
     freeMasterClient(s, { reconnect: false });
   }
+  disconnectAllBlockedClients(s);
   s.masterHost = host;
   s.masterPort = port;
   // 6.2 dropped sub-replicas here; 7.0 keeps them, hoping they can partially resync.
@@ -99,6 +101,24 @@ export function replicationSetMaster(s: Server, host: string, port: number): voi
   s.setReplState("connect");
   s.log(`Connecting to MASTER ${host}:${port}`);
   connectWithMaster(s);
+}
+
+/**
+ * `disconnectAllBlockedClients`: a master turning replica answers every
+ * blocked WAIT with an error and closes it (commands held by a pause are not
+ * blocked in this sense: they run again later).
+ */
+function disconnectAllBlockedClients(s: Server): void {
+  for (const c of [...s.clients.values()]) {
+    if (!c.blocked) continue;
+    c.blocked = null;
+    s.reply(c, {
+      type: "error",
+      value:
+        "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)",
+    });
+    s.freeClient(c);
+  }
 }
 
 /** `replicationUnsetMaster`: REPLICAOF NO ONE. */
@@ -282,13 +302,19 @@ function handshakeStep(s: Server, link: MasterLink): boolean {
 
 function sendPsync(s: Server, link: MasterLink): void {
   const cached = s.cachedMaster;
+  // A master handing over (`FAILOVER`) tells its target to promote itself.
+  const failing = s.failover.state === "failover-in-progress" ? ["FAILOVER"] : [];
   if (cached) {
     const offset = cached.replOff + 1;
     s.log(`Trying a partial resynchronization (request ${cached.replId}:${offset}).`);
-    s.send(link.conn, encodeCommand(["PSYNC", cached.replId, String(offset)]), "handshake");
+    s.send(
+      link.conn,
+      encodeCommand(["PSYNC", cached.replId, String(offset), ...failing]),
+      "handshake",
+    );
   } else {
     s.log("Partial resynchronization not possible (no cached master)");
-    s.send(link.conn, encodeCommand(["PSYNC", "?", "-1"]), "handshake");
+    s.send(link.conn, encodeCommand(["PSYNC", "?", "-1", ...failing]), "handshake");
   }
   link.phase = "psyncReply";
 }
@@ -307,10 +333,16 @@ function psyncReply(s: Server, link: MasterLink, line: string): void {
     s.log(`Full resync from master: ${replId}:${offset}`);
     link.phase = "transferHeader";
     s.setReplState("transfer");
+    failoverPsyncAnswered(s, true);
     return;
   }
   if (line.startsWith("+CONTINUE")) {
     partialResyncAccepted(s, link, line.slice("+CONTINUE".length).trim());
+    failoverPsyncAnswered(s, true);
+    return;
+  }
+  if (s.failover.state === "failover-in-progress") {
+    failoverPsyncAnswered(s, false);
     return;
   }
   if (line.startsWith("-NOMASTERLINK") || line.startsWith("-LOADING")) {

@@ -37,6 +37,8 @@ import {
 import { readRdb } from "../rdb/reader";
 import { RdbError } from "../rdb/rdbError";
 import { handleBlockedTimeouts } from "./wait";
+import type { FailoverState } from "./failover";
+import { isPostponed, newFailoverState, resumePostponed, updateFailoverStatus } from "./failover";
 import { activeExpireCycle } from "./expiry";
 
 /** Everything a server process is created with. */
@@ -133,6 +135,8 @@ export class Server implements Process {
   goodReplicas = 0;
   /** A client blocked in WAIT ran in this event-loop turn: send GETACK before sleeping. */
   getAckFromReplicas = false;
+  /** A coordinated failover (`FAILOVER`) and the write pause it holds. */
+  readonly failover: FailoverState = newFailoverState();
 
   readonly clients = new Map<number, Client>();
   readonly clientsByConn = new Map<ConnId, Client>();
@@ -387,6 +391,7 @@ export class Server implements Process {
     if (!parser) return;
     for (;;) {
       if (client.closing || client.blocked || !this.clients.has(client.id)) break;
+      if (isPostponed(this, client)) break;
       const item = parser.next();
       if (item === undefined) break;
       if ("error" in item) {
@@ -528,25 +533,33 @@ export class Server implements Process {
   }
 
   private serverCron(): void {
-    // replicationCron runs once a second: `run_with_period(1000)`.
-    if (this.cronLoops % 10 === 0) this.replicationCron();
+    // replicationCron runs once a second, or every 100 ms while failing over
+    // so the handover goes faster: `run_with_period(1000)` / `(100)`.
+    if (this.cronLoops % 10 === 0 || this.failover.state !== "no-failover") this.replicationCron();
     if (!this.isReplica) activeExpireCycle(this);
     this.cronLoops++;
   }
 
   private replicationCron(): void {
+    updateFailoverStatus(this);
     replicaCron(this);
     masterCron(this);
     this.replicationCronLoops++;
   }
 
-  /** `beforeSleep`: WAIT timeouts and the GETACK for newly blocked WAITs. */
+  /**
+   * `beforeSleep`: WAIT timeouts, the GETACK for newly blocked WAITs (not
+   * while writes are paused: it would move the offset), the failover check
+   * with the ACKs just read, and the commands a pause that ended held back.
+   */
   private beforeSleep(): void {
     handleBlockedTimeouts(this);
-    if (this.getAckFromReplicas && !this.isReplica) {
+    if (this.getAckFromReplicas && !this.isReplica && !this.failover.writesPaused) {
       this.propagate([{ dbid: -1, argv: ["REPLCONF", "GETACK", "*"] }], false);
       this.getAckFromReplicas = false;
     }
+    updateFailoverStatus(this);
+    resumePostponed(this, (client, argv) => processCommand(this, client, argv));
   }
 
   setReplState(state: ReplState): void {

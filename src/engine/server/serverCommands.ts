@@ -12,6 +12,7 @@ import { refreshGoodReplicasCount, replconfCommand, syncCommand } from "./master
 import { killMasterLink, replicationSetMaster, replicationUnsetMaster } from "./replicaSide";
 import type { Server } from "./server";
 import { waitCommand } from "./wait";
+import { failoverCommand } from "./failover";
 
 const ok = (): Reply => OK;
 
@@ -92,7 +93,8 @@ function role(s: Server): Reply {
   ]);
 }
 
-function clientInfoString(s: Server, c: Client): string {
+/** `catClientInfoString`, the fields CLIENT LIST and the MASTER MODE log line show. */
+export function clientInfoString(s: Server, c: Client): string {
   const ageSec = Math.floor((s.now - c.createdAt) / 1e6);
   const idleSec = Math.floor((s.now - c.lastInteractionUs) / 1e6);
   const flags = c.flag === "replica" ? "S" : c.flag === "master" ? "M" : "N";
@@ -100,6 +102,8 @@ function clientInfoString(s: Server, c: Client): string {
 }
 
 function replicaof(s: Server, client: Client, argv: readonly ByteString[]): Reply {
+  if (s.failover.state !== "no-failover")
+    return error("ERR REPLICAOF not allowed while failing over.");
   const host = argv[1] ?? "";
   const portRaw = argv[2] ?? "";
   if (host.toLowerCase() === "no" && portRaw.toLowerCase() === "one") {
@@ -282,6 +286,7 @@ export const SERVER_COMMANDS: readonly ServerCommandSpec[] = [
   { name: "wait", arity: 3, flags: ["noscript"], run: (s, c, argv) => waitCommand(s, c, argv) },
   { name: "replicaof", arity: 3, flags: ["admin", "noscript", "stale"], run: replicaof },
   { name: "slaveof", arity: 3, flags: ["admin", "noscript", "stale"], run: replicaof },
+  { name: "failover", arity: -1, flags: ["admin", "noscript", "stale"], run: failoverCommand },
   { name: "psync", arity: -3, flags: ["admin", "noscript", "no-multi"], run: syncCommand },
   { name: "sync", arity: 1, flags: ["admin", "noscript", "no-multi"], run: syncCommand },
   {
