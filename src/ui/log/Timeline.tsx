@@ -3,6 +3,7 @@ import type { KeyboardEvent } from "react";
 import { formatBytes, visibleBytes } from "../format/bytes";
 import { formatLogTime } from "../format/time";
 import type { LogEntry, Packet } from "../store/state";
+import { OffsetChart } from "../chart/OffsetChart";
 import { ActionsScript } from "./ActionsScript";
 import { SequenceDiagram } from "./SequenceDiagram";
 import { usePlayground } from "../store/store";
@@ -11,6 +12,7 @@ const TABS = [
   { id: "log", label: "Log" },
   { id: "wire", label: "Wire" },
   { id: "sequence", label: "Sequence" },
+  { id: "chart", label: "Offsets" },
   { id: "actions", label: "Your actions" },
 ] as const;
 type TimelineTab = (typeof TABS)[number]["id"];
@@ -57,7 +59,10 @@ export function Timeline() {
             </button>
           ))}
         </div>
-        <label className="inline-field" hidden={tab === "actions" || tab === "sequence"}>
+        <label
+          className="inline-field"
+          hidden={tab === "actions" || tab === "sequence" || tab === "chart"}
+        >
           <span className="sr-only">Show events of</span>
           <select
             className="button select"
@@ -96,6 +101,14 @@ export function Timeline() {
         hidden={tab !== "sequence"}
       >
         {tab === "sequence" && <SequenceDiagram />}
+      </div>
+      <div
+        id="timeline-panel-chart"
+        role="tabpanel"
+        aria-labelledby="timeline-tab-chart"
+        hidden={tab !== "chart"}
+      >
+        {tab === "chart" && <OffsetChart />}
       </div>
       <div
         id="timeline-panel-actions"

@@ -1,9 +1,12 @@
 import type { VirtualTime } from "../../engine/io";
 import { formatReply } from "../../engine/resp/redisCli";
 import type { NodeView } from "../../engine/server/view";
+import type { SentinelView } from "../../engine/sentinel/view";
+import { appendOffsetSample } from "../chart/offsetHistory";
 import type { TraceEvent } from "../../sim/trace";
 import { formatClock } from "../format/time";
 import { packetKind, packetLabel } from "../packets/packetLabel";
+import { masterOf } from "./selectors";
 import type {
   ConsoleLine,
   ConsoleState,
@@ -31,6 +34,8 @@ interface Draft {
   log: LogEntry[];
   cuts: Set<string>;
   said: string[];
+  /** Nodes the reader removed: never drawn again. */
+  removed: ReadonlySet<string>;
 }
 
 /**
@@ -55,6 +60,7 @@ export function reduceTrace(
     log: [...state.log],
     cuts: new Set(state.cuts),
     said: [],
+    removed: new Set(state.removed),
   };
   for (const event of events) apply(d, event);
   const announcement =
@@ -77,9 +83,10 @@ export function reduceTrace(
 function apply(d: Draft, e: TraceEvent): void {
   switch (e.type) {
     case "nodeStarted": {
-      if (!d.order.includes(e.node)) d.order.push(e.node);
+      if (!d.order.includes(e.node) && !d.removed.has(e.node)) d.order.push(e.node);
       d.nodes[e.node] = {
         name: e.node,
+        kind: e.kind ?? "server",
         ip: e.ip,
         runId: e.runId,
         running: true,
@@ -87,7 +94,12 @@ function apply(d: Draft, e: TraceEvent): void {
         replState: e.replicaOf === null ? "none" : "connect",
         startedAt: e.t,
       };
-      const as = e.replicaOf === null ? "as a master" : `as a replica of ${e.replicaOf}`;
+      const as =
+        e.kind === "sentinel"
+          ? "as a Sentinel"
+          : e.replicaOf === null
+            ? "as a master"
+            : `as a replica of ${e.replicaOf}`;
       note(d, e.t, e.node, "process", `${e.node} started ${as} (run id ${e.runId.slice(0, 8)}…)`);
       d.said.push(`${e.node} started ${as}.`);
       break;
@@ -256,11 +268,27 @@ function applyProcessEvent(
       d.said.push(`${text}.`);
       break;
     }
+    case "sentinel":
+      // The log line is a `log` event of its own; the milestones of a failover are also spoken.
+      if (SPOKEN_SENTINEL_EVENTS.has(event.event))
+        d.said.push(`${node}: ${event.event} ${event.payload}.`);
+      break;
     case "replicaState":
     case "replId":
       break;
   }
 }
+
+/** Sentinel events a screen reader hears: a master judged down, a failover's steps. */
+const SPOKEN_SENTINEL_EVENTS: ReadonlySet<string> = new Set([
+  "+sdown",
+  "+odown",
+  "-odown",
+  "+elected-leader",
+  "+selected-slave",
+  "+switch-master",
+  "+failover-end",
+]);
 
 function applyFault(d: Draft, t: VirtualTime, fault: string, nodes: readonly string[]): void {
   const [a, b] = nodes;
@@ -390,8 +418,15 @@ export function pruneTraffic(state: PlaygroundState, now: VirtualTime): Playgrou
   return kept.length === state.packets.length ? state : { ...state, packets: kept };
 }
 
-/** Takes in fresh node views; a crashed node keeps its last view, drawn greyed. */
-export function reduceViews(state: PlaygroundState, views: readonly NodeView[]): PlaygroundState {
+/**
+ * Takes in fresh node views (and Sentinel views, when given); a crashed node
+ * keeps its last view, drawn greyed. Each call adds a sample to the offset history.
+ */
+export function reduceViews(
+  state: PlaygroundState,
+  views: readonly NodeView[],
+  sentinelViews?: readonly SentinelView[],
+): PlaygroundState {
   const next: Record<string, NodeView> = { ...state.views };
   const nodes: Record<string, NodeMeta> = { ...state.nodes };
   for (const v of views) {
@@ -399,5 +434,12 @@ export function reduceViews(state: PlaygroundState, views: readonly NodeView[]):
     const meta = nodes[v.name];
     if (meta) nodes[v.name] = { ...meta, role: v.role, replState: v.replState };
   }
-  return { ...state, views: next, nodes };
+  const sentinels = sentinelViews
+    ? Object.fromEntries(sentinelViews.map((v) => [v.name, v]))
+    : state.sentinels;
+  const updated = { ...state, views: next, nodes, sentinels };
+  const offsetHistory = appendOffsetSample(state.offsetHistory, state.now, views, (name) =>
+    masterOf(updated, name),
+  );
+  return { ...updated, offsetHistory };
 }

@@ -1,6 +1,9 @@
 import type { ByteString } from "../../engine/bytes";
 import type { ConnId, ReplState, VirtualTime } from "../../engine/io";
 import type { NodeView } from "../../engine/server/view";
+import type { SentinelView } from "../../engine/sentinel/view";
+import type { PathSettings } from "../../sim/network";
+import type { OffsetSample } from "../chart/offsetHistory";
 import type { PacketKind } from "../packets/packetLabel";
 import type { RecordedAction } from "../script/actionScript";
 import type { RunInfo, ScriptError, ScriptState, TimelineState } from "../session/sessionState";
@@ -9,6 +12,8 @@ import { initialScriptState } from "../session/sessionState";
 /** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
 export interface NodeMeta {
   readonly name: string;
+  /** A redis-server, or a Sentinel (from `nodeStarted`'s kind). */
+  readonly kind: "server" | "sentinel";
   readonly ip: string;
   readonly runId: string;
   readonly running: boolean;
@@ -98,6 +103,14 @@ export interface PlaygroundState {
   /** The original run and its forks; `currentRun` is the `id` of the one shown. */
   readonly runs: readonly RunInfo[];
   readonly currentRun: number;
+  /** The latest view of each running Sentinel. */
+  readonly sentinels: Readonly<Record<string, SentinelView>>;
+  /** Every node's offset and lag over virtual time, oldest first, bounded (chart/offsetHistory). */
+  readonly offsetHistory: readonly OffsetSample[];
+  /** Nodes the reader removed: crashed, and no longer drawn. */
+  readonly removed: readonly string[];
+  /** Latency and bandwidth the reader set per path (`a|b`); absent means the default. */
+  readonly links: Readonly<Record<string, Partial<PathSettings>>>;
 
   // UI state
   /** The run's seed (the page's `?seed=`). */
@@ -136,6 +149,10 @@ export function initialState(): PlaygroundState {
     timeline: { endUs: 0, positionUs: 0 },
     runs: [],
     currentRun: 0,
+    sentinels: {},
+    offsetHistory: [],
+    removed: [],
+    links: {},
     seed: 1,
     paused: false,
     speed: 1,

@@ -1,32 +1,36 @@
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { useActions } from "../actionsContext";
 import { playgroundStore, usePlayground } from "../store/store";
 import type { Point } from "../store/state";
-import { pairKey } from "../store/state";
-import { masterLinkCut } from "../store/selectors";
-import { linkStatus } from "./linkStatus";
+import { Edge } from "./Edge";
+import type { LinkMenuRequest } from "./Edge";
+import { LinkMenu } from "./LinkMenu";
+import { NODE_RADIUS, NodeGlyph } from "./NodeGlyph";
+import type { CaptionSide } from "./NodeGlyph";
 import { PacketLayer } from "./PacketLayer";
 import type { InspectedPacket } from "./PacketLayer";
 import { PacketInspector } from "./PacketInspector";
-import { resolveHost, topologyLayout, trimmedSegment } from "./topologyLayout";
-import { useNodeDrag } from "./useNodeDrag";
+import { resolveHost, topologyLayout } from "./topologyLayout";
+import type { DropHandlers } from "./useNodeDrag";
 
-export const NODE_RADIUS = 32;
 /** Room a caption (offset, link state, keys) takes beside a node. */
 const CAPTION_WIDTH = 124;
 /** Below this width the drawing is compact: captions go under the nodes when they must. */
 const COMPACT_WIDTH = 560;
+/** How close to another node's centre a dragged node must be let go to count as a drop on it. */
+const DROP_RADIUS = NODE_RADIUS + 10;
 
 /**
  * The drawing's coordinate space follows the frame's width one to one (so text
  * keeps its size on a phone); the layout adapts to it.
  */
-function layoutOptions(width: number) {
+function layoutOptions(width: number, levels: number) {
   const compact = width < COMPACT_WIDTH;
+  const extra = Math.max(0, levels - 3) * 90;
   return {
     width,
-    height: compact ? 390 : 300,
+    height: (compact ? 390 : 300) + extra,
     margin: compact
       ? { top: 92, right: 44, bottom: 92, left: 44 }
       : { top: 48, right: 170, bottom: 44, left: 110 },
@@ -36,38 +40,99 @@ function layoutOptions(width: number) {
 }
 
 /**
- * The replication topology: nodes as circles, links as edges from each
- * replica to its master, packets moving on them. React renders every element;
- * d3 (in topologyLayout) computes where they go; PacketLayer moves packets
- * each frame without React.
+ * The replication topology: servers as circles and Sentinels as hexagons,
+ * links as edges from each replica to its master (dashed from each Sentinel to
+ * the master it watches), packets moving on them. React renders every
+ * element; d3 (in topologyLayout) computes where they go; PacketLayer moves
+ * packets each frame without React. Dragging a server onto another sends it
+ * REPLICAOF that one.
  */
 export function Topology() {
   const svgRef = useRef<SVGSVGElement>(null);
   const frameRef = useRef<HTMLDivElement>(null);
+  const actions = useActions();
   const [inspected, setInspected] = useState<InspectedPacket | null>(null);
+  const [menu, setMenu] = useState<LinkMenuRequest | null>(null);
+  const menuOpener = useRef<Element | null>(null);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
   const width = useFrameWidth(frameRef);
-  const options = useMemo(() => layoutOptions(width), [width]);
   const order = usePlayground((s) => s.order);
   const pinned = usePlayground((s) => s.pinned);
-  const masters = usePlayground(
+  // One word per node, so the layout is recomputed only when a role or a master changes.
+  const shape = usePlayground(
     useShallow((s) => {
       const all = s.order.map((n) => ({ name: n, ip: s.nodes[n]?.ip ?? "" }));
       return s.order.map((n) => {
+        if (s.nodes[n]?.kind === "sentinel") return "sentinel";
         const v = s.views[n];
-        return v && v.role === "slave" ? resolveHost(v.masterHost, all) : null;
+        return (v && v.role === "slave" ? resolveHost(v.masterHost, all) : null) ?? "";
       });
     }),
   );
+  const monitors = usePlayground(
+    useShallow((s) =>
+      s.order.flatMap((n) => {
+        const view = s.sentinels[n];
+        if (!view || !s.nodes[n]?.running) return [];
+        return view.masters.flatMap((m) => {
+          const master = s.order.find((o) => s.nodes[o]?.ip === m.currentIp);
+          return master ? [`${n}>${master}`] : [];
+        });
+      }),
+    ),
+  );
+  const levels = useMemo(() => depthOf(order, shape), [order, shape]);
+  const options = useMemo(() => layoutOptions(width, levels), [width, levels]);
   const layout = useMemo(
     () =>
       topologyLayout(
-        order.map((name, i) => ({ name, master: masters[i] ?? null })),
+        order.map((name, i) => {
+          const word = shape[i] ?? "";
+          return word === "sentinel"
+            ? { name, master: null, sentinel: true }
+            : { name, master: word === "" ? null : word };
+        }),
         { ...options, pinned },
       ),
-    [order, masters, pinned, options],
+    [order, shape, pinned, options],
   );
+  const positionsRef = useRef(layout.positions);
+  useEffect(() => {
+    positionsRef.current = layout.positions;
+  }, [layout.positions]);
 
   const onInspect = useCallback((packet: InspectedPacket | null) => setInspected(packet), []);
+  const onMenu = useCallback((request: LinkMenuRequest, opener: Element) => {
+    menuOpener.current = opener;
+    setMenu(request);
+  }, []);
+  const closeMenu = useCallback(() => {
+    setMenu(null);
+    if (menuOpener.current instanceof SVGElement) menuOpener.current.focus();
+  }, []);
+
+  /** The server a node dragged to `at` would be dropped on, if any. */
+  const targetAt = useCallback((self: string, at: Point): string | null => {
+    const s = playgroundStore.getState();
+    for (const [name, p] of Object.entries(positionsRef.current)) {
+      if (name === self || s.nodes[name]?.kind === "sentinel" || !s.nodes[name]?.running) continue;
+      if (Math.hypot(p.x - at.x, p.y - at.y) <= DROP_RADIUS) return name;
+    }
+    return null;
+  }, []);
+  const dropping = useCallback(
+    (name: string): DropHandlers => ({
+      over: (at) => setDropTarget(at ? targetAt(name, at) : null),
+      drop: (at) => {
+        const target = targetAt(name, at);
+        if (target === null || !playgroundStore.getState().nodes[name]?.running) return false;
+        actions.runCommand(name, ["REPLICAOF", target, "6379"]);
+        return true;
+      },
+      pinned: () => playgroundStore.getState().pinned[name] ?? null,
+    }),
+    [actions, targetAt],
+  );
 
   return (
     <div className="topology-frame" ref={frameRef}>
@@ -76,7 +141,7 @@ export function Topology() {
         className="topology"
         viewBox={`0 0 ${options.width} ${options.height}`}
         role="group"
-        aria-label="Replication topology: drag a node to move it, press a link's button to cut or heal it"
+        aria-label="Replication topology: drag a node to move it, or onto another node to make it that node's replica; press a link's buttons to cut, heal or tune it"
       >
         <g className="edges">
           {layout.edges.map((e) => {
@@ -85,16 +150,36 @@ export function Topology() {
             return a && b ? (
               <Edge
                 key={`${e.replica}>${e.master}`}
-                replica={e.replica}
-                master={e.master}
+                from={e.replica}
+                to={e.master}
                 a={a}
                 b={b}
+                radius={NODE_RADIUS}
+                kind="replication"
+                onMenu={onMenu}
+              />
+            ) : null;
+          })}
+          {monitors.map((m) => {
+            const [sentinel = "", master = ""] = m.split(">");
+            const a = layout.positions[sentinel];
+            const b = layout.positions[master];
+            return a && b ? (
+              <Edge
+                key={m}
+                from={sentinel}
+                to={master}
+                a={a}
+                b={b}
+                radius={NODE_RADIUS}
+                kind="monitor"
+                onMenu={onMenu}
               />
             ) : null;
           })}
         </g>
         <g className="nodes">
-          {order.map((name) => {
+          {order.map((name, i) => {
             const p = layout.positions[name];
             if (!p) return null;
             return (
@@ -102,9 +187,17 @@ export function Topology() {
                 key={name}
                 name={name}
                 position={p}
-                captionSide={captionSide(name, p, options.width, layout.edges)}
+                captionSide={captionSide(
+                  name,
+                  p,
+                  options.width,
+                  layout.edges,
+                  shape[i] === "sentinel",
+                )}
                 compact={options.width < COMPACT_WIDTH}
                 svgRef={svgRef}
+                dropTarget={dropTarget === name}
+                dropping={dropping}
               />
             );
           })}
@@ -117,26 +210,52 @@ export function Topology() {
           onInspect={onInspect}
         />
       </svg>
+      {dropTarget && (
+        <p className="drop-hint" role="status">
+          Let go to make it a replica of {dropTarget} (REPLICAOF {dropTarget} 6379)
+        </p>
+      )}
       {inspected && <PacketInspector inspected={inspected} onClose={() => setInspected(null)} />}
+      {menu && <LinkMenu key={`${menu.a}|${menu.b}`} request={menu} onClose={closeMenu} />}
     </div>
   );
 }
 
+/** Levels of the drawing: the longest chain of replicas, plus a row for Sentinels. */
+function depthOf(order: readonly string[], shape: readonly string[]): number {
+  const masterOf = new Map(order.map((n, i) => [n, shape[i] ?? ""]));
+  let deepest = 1;
+  for (const n of order) {
+    if (masterOf.get(n) === "sentinel") continue;
+    let depth = 1;
+    const seen = new Set([n]);
+    let at = masterOf.get(n) ?? "";
+    while (at !== "" && at !== "sentinel" && !seen.has(at)) {
+      seen.add(at);
+      depth++;
+      at = masterOf.get(at) ?? "";
+    }
+    deepest = Math.max(deepest, depth);
+  }
+  return deepest + (shape.includes("sentinel") ? 1 : 0);
+}
+
 /**
  * Where a node's caption goes: beside it when there is room (a wide drawing),
- * else above a node with replicas below it and under a node without.
+ * else above a node with replicas below it and under a node without (a
+ * Sentinel's row is the lowest: its caption goes under it).
  */
 function captionSide(
   name: string,
   p: Point,
   width: number,
   edges: readonly { replica: string; master: string }[],
+  sentinel: boolean,
 ): CaptionSide {
   if (width >= COMPACT_WIDTH && p.x + NODE_RADIUS + 12 + CAPTION_WIDTH <= width) return "right";
+  if (sentinel) return "below";
   return edges.some((e) => e.master === name) ? "above" : "below";
 }
-
-type CaptionSide = "right" | "below" | "above";
 
 /** The frame's width in CSS pixels, followed as it resizes. */
 function useFrameWidth(ref: React.RefObject<HTMLDivElement | null>): number {
@@ -153,168 +272,3 @@ function useFrameWidth(ref: React.RefObject<HTMLDivElement | null>): number {
   }, [ref]);
   return width;
 }
-
-interface EdgeProps {
-  readonly replica: string;
-  readonly master: string;
-  readonly a: Point;
-  readonly b: Point;
-}
-
-const Edge = memo(function Edge({ replica, master, a, b }: EdgeProps) {
-  const actions = useActions();
-  const cut = usePlayground((s) => s.cuts.includes(pairKey(replica, master)));
-  const tone = usePlayground((s) => linkStatus(s.nodes[replica], s.views[replica], cut).tone);
-  const { from, to } = trimmedSegment(a, b, NODE_RADIUS);
-  const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
-  const label = cut
-    ? `Heal the link between ${replica} and ${master}`
-    : `Cut the link between ${replica} and ${master}`;
-  const toggle = () =>
-    actions.fault(
-      cut ? { kind: "heal", a: replica, b: master } : { kind: "cut", a: replica, b: master },
-    );
-  return (
-    <g
-      className={`edge tone-${tone}${cut ? " is-cut" : ""}`}
-      data-testid={`edge-${replica}-${master}`}
-    >
-      <line className="edge-line" x1={from.x} y1={from.y} x2={to.x} y2={to.y} />
-      <g
-        className="edge-button"
-        transform={`translate(${mid.x},${mid.y})`}
-        role="button"
-        tabIndex={0}
-        aria-label={label}
-        aria-pressed={cut}
-        onClick={toggle}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            e.preventDefault();
-            toggle();
-          }
-        }}
-      >
-        <title>{label}</title>
-        <circle r={11} />
-        {cut ? <HealIcon /> : <ScissorsIcon />}
-      </g>
-    </g>
-  );
-});
-
-function ScissorsIcon() {
-  return (
-    <g className="icon" transform="translate(-6,-6) scale(0.5)" aria-hidden="true">
-      <circle cx="6" cy="6" r="3" />
-      <circle cx="6" cy="18" r="3" />
-      <path d="M20 4 8.12 15.88M14.47 14.48 20 20M8.12 8.12 12 12" />
-    </g>
-  );
-}
-
-function HealIcon() {
-  return (
-    <g className="icon" transform="translate(-6,-6) scale(0.5)" aria-hidden="true">
-      <path d="M9 17H7A5 5 0 0 1 7 7h2M15 7h2a5 5 0 1 1 0 10h-2M8 12h8" />
-    </g>
-  );
-}
-
-interface NodeGlyphProps {
-  readonly name: string;
-  readonly position: Point;
-  readonly captionSide: CaptionSide;
-  /** A narrow drawing: long key lists become a count. */
-  readonly compact: boolean;
-  readonly svgRef: React.RefObject<SVGSVGElement | null>;
-}
-
-const MAX_KEYS_SHOWN = 3;
-
-const NodeGlyph = memo(function NodeGlyph({
-  name,
-  position,
-  captionSide,
-  compact,
-  svgRef,
-}: NodeGlyphProps) {
-  const meta = usePlayground((s) => s.nodes[name]);
-  const view = usePlayground((s) => s.views[name]);
-  const cut = usePlayground((s) => masterLinkCut(s, name));
-  const status = linkStatus(meta, view, cut);
-  const running = meta?.running ?? false;
-  const role = view?.role ?? meta?.role ?? "master";
-  const offset = view?.masterReplOffset ?? 0;
-  const keys = view?.keys ?? [];
-  const dbsize = view?.dbsize ?? 0;
-  const names =
-    keys.length === 0
-      ? "no keys"
-      : keys
-          .slice(0, MAX_KEYS_SHOWN)
-          .map((k) => k.key)
-          .join(" · ") + (dbsize > MAX_KEYS_SHOWN ? ` +${dbsize - MAX_KEYS_SHOWN}` : "");
-  const keyText = compact && names.length > 18 ? `${dbsize} keys` : names;
-
-  const drag = useNodeDrag(
-    svgRef,
-    position,
-    (to) => playgroundStore.setState((s) => ({ pinned: { ...s.pinned, [name]: to } })),
-    () => {
-      const panel = document.getElementById(`panel-${name}`);
-      panel?.scrollIntoView({ block: "nearest", behavior: "smooth" });
-      panel?.focus({ preventScroll: true });
-    },
-  );
-
-  const roleText = role === "master" ? "master" : "replica";
-  const label = `${name}: ${running ? roleText : "crashed"}, offset ${offset}, ${status.text}, ${view?.dbsize ?? 0} keys. Arrow keys move it; Enter opens its panel.`;
-  return (
-    <g
-      className={`node role-${role}${running ? "" : " is-down"}`}
-      transform={`translate(${position.x},${position.y})`}
-      data-testid={`topology-node-${name}`}
-      role="button"
-      tabIndex={0}
-      aria-label={label}
-      {...drag}
-    >
-      <circle className="node-halo" r={NODE_RADIUS + 5} />
-      <circle className="node-disc" r={NODE_RADIUS} />
-      <text className="node-name" y={-2}>
-        {name}
-      </text>
-      <text className="node-role" y={13}>
-        {running ? roleText : "down"}
-      </text>
-      <g
-        className={`node-caption caption-${captionSide}`}
-        transform={
-          captionSide === "right"
-            ? `translate(${NODE_RADIUS + 12},-13)`
-            : captionSide === "below"
-              ? `translate(0,${NODE_RADIUS + 17})`
-              : `translate(0,${-NODE_RADIUS - (captionSide === "above" ? 24 : 0)})`
-        }
-      >
-        <text className="node-offset" data-testid={`topology-offset-${name}`}>
-          offset <tspan className="num">{offset}</tspan>
-        </text>
-        <text className={`status-text tone-${status.tone}`} y={17}>
-          <tspan className="status-glyph" aria-hidden="true">
-            ●{" "}
-          </tspan>
-          {status.text}
-        </text>
-        <text
-          className="node-keys"
-          y={captionSide === "above" ? -17 : 33}
-          data-testid={`topology-keys-${name}`}
-        >
-          {keyText}
-        </text>
-      </g>
-    </g>
-  );
-});

@@ -31,6 +31,26 @@ describe("topologyLayout", () => {
     ]);
   });
 
+  it("puts Sentinels in a row of their own below the replicas, out of the tree", () => {
+    const { positions, edges } = topologyLayout(
+      [
+        { name: "m", master: null },
+        { name: "r1", master: "m" },
+        { name: "s1", master: null, sentinel: true },
+        { name: "s2", master: null, sentinel: true },
+      ],
+      options,
+    );
+    const { m, r1, s1, s2 } = positions;
+    expect(m?.x).toBe(400);
+    expect(r1?.x).toBe(400);
+    expect(s1?.y).toBe(s2?.y);
+    expect(r1 && s1 && r1.y < s1.y).toBe(true);
+    expect(s1 && s2 && (s1.x + s2.x) / 2).toBe(400);
+    expect(s1 && s1.y <= options.height - options.margin.bottom).toBe(true);
+    expect(edges).toEqual([{ replica: "r1", master: "m" }]);
+  });
+
   it("stacks a chain of replicas level by level inside the margins", () => {
     const { positions } = topologyLayout(
       [

@@ -5,6 +5,8 @@ import type { Point } from "../store/state";
 export interface LayoutNode {
   readonly name: string;
   readonly master: string | null;
+  /** A Sentinel watches rather than replicates: it gets a row of its own under the tree. */
+  readonly sentinel?: boolean;
 }
 
 /** A replication link, drawn from the replica to its master. */
@@ -43,11 +45,13 @@ interface TreeDatum {
 /**
  * Lays the replication topology out as a tidy tree (d3.tree): masters on top,
  * their replicas below, chained replicas further down, several masters side by
- * side. Deterministic: the same nodes in the same order give the same
- * positions. A cycle of REPLICAOF (possible while a reader rewires nodes) is
- * broken at the first node met again.
+ * side, Sentinels in a row below them all. Deterministic: the same nodes in
+ * the same order give the same positions. A cycle of REPLICAOF (possible
+ * while a reader rewires nodes) is broken at the first node met again.
  */
-export function topologyLayout(nodes: readonly LayoutNode[], options: LayoutOptions): Layout {
+export function topologyLayout(all: readonly LayoutNode[], options: LayoutOptions): Layout {
+  const nodes = all.filter((n) => n.sentinel !== true);
+  const sentinels = all.filter((n) => n.sentinel === true);
   const names = new Set(nodes.map((n) => n.name));
   const parentOf = new Map<string, string>();
   for (const n of nodes) {
@@ -72,7 +76,8 @@ export function topologyLayout(nodes: readonly LayoutNode[], options: LayoutOpti
   const xs = placed.map((d) => d.x);
   const minX = Math.min(...xs);
   const maxX = Math.max(...xs);
-  const depth = Math.max(1, ...placed.map((d) => d.depth));
+  const treeDepth = Math.max(placed.length > 0 ? 1 : 0, ...placed.map((d) => d.depth));
+  const depth = Math.max(1, treeDepth + (sentinels.length > 0 ? 1 : 0));
 
   const { width, height, margin } = options;
   const innerW = Math.max(0, width - margin.left - margin.right);
@@ -89,6 +94,14 @@ export function topologyLayout(nodes: readonly LayoutNode[], options: LayoutOpti
       y: round(top + (d.depth - 1) * gapY),
     };
   }
+  const sentinelGap = Math.min(options.maxGapX, innerW / Math.max(1, sentinels.length - 1));
+  sentinels.forEach((n, i) => {
+    positions[n.name] = {
+      x: round(centerX + (i - (sentinels.length - 1) / 2) * sentinelGap),
+      y: round(top + treeDepth * gapY),
+    };
+    names.add(n.name);
+  });
   for (const [name, point] of Object.entries(options.pinned ?? {})) {
     if (names.has(name)) positions[name] = point;
   }
