@@ -3,7 +3,17 @@ import { defineConfig } from "vitest/config";
 
 // One config for the dev server, the production build and Vitest.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [
+    react(),
+    {
+      // index.html's Content-Security-Policy forbids inline scripts and connections; the dev
+      // server needs both (React refresh, the hot-reload socket), so it serves the page without.
+      name: "no-csp-in-dev",
+      apply: "serve",
+      transformIndexHtml: (html) =>
+        html.replace(/<meta\s+http-equiv="Content-Security-Policy"[^>]*>/, ""),
+    },
+  ],
   // Relative asset URLs, so the built site works from any path (it is embedded elsewhere).
   base: "./",
   // Node workers are module workers (`new Worker(new URL(...), { type: "module" })`).

@@ -1,14 +1,19 @@
+/// <reference types="vite/client" />
 import type { HostInit, HostSet } from "../sim/hostSet";
 import type { HostAnswer, HostQuery, HostReport, HostStep } from "../sim/hostStep";
 import type { HostOptions } from "../sim/processHost";
+import NodeWorkerModule from "./node.worker.ts?worker&inline";
 import { NodeWorker } from "./nodeWorker";
 
 /** Starts the worker that hosts one process slot. */
 export type WorkerFactory = () => Worker;
 
-/** Vite bundles the worker module from this exact expression. */
-export const nodeWorkerFactory: WorkerFactory = () =>
-  new Worker(new URL("./node.worker.ts", import.meta.url), { type: "module" });
+/**
+ * The worker's code is bundled into the page and started from a blob: URL, so
+ * starting a process (a restart, a new replica) never asks the network for
+ * anything: the page keeps working offline and embedded (docs/security.md).
+ */
+export const nodeWorkerFactory: WorkerFactory = () => new NodeWorkerModule({ name: "node" });
 
 /**
  * One module worker per process slot, and one MessageChannel per pair of

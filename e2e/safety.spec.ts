@@ -1,0 +1,187 @@
+import type { Page, Request } from "@playwright/test";
+import { PlaygroundPage, expect, test } from "./fixtures";
+
+// Issue 10, part 4: the page is safe to embed. Whatever a reader types or a script holds
+// is shown as text and never runs; the page runs under its Content-Security-Policy
+// without a single violation; and once loaded it asks the network for nothing.
+
+/** Each sets `window.__pwned` (or opens a dialog) if it ever runs. */
+const PAYLOADS = [
+  `<img src=x onerror="window.__pwned='img';alert(1)">`,
+  `<script>window.__pwned='script'</script>`,
+  `javascript:window.__pwned='js'`,
+  `<svg onload="window.__pwned='svg'"></svg>`,
+  `"><iframe src="javascript:parent.__pwned='iframe'"></iframe>`,
+];
+
+interface Watch {
+  readonly dialogs: string[];
+  readonly violations: () => Promise<string[]>;
+  readonly pwned: () => Promise<unknown>;
+}
+
+/** Records dialogs, CSP violations (from before the first script runs) and the payloads' flag. */
+async function watch(page: Page): Promise<Watch> {
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __cspViolations: string[] }).__cspViolations = seen;
+    document.addEventListener("securitypolicyviolation", (e) => {
+      seen.push(
+        `${e.effectiveDirective} blocked ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`,
+      );
+    });
+  });
+  return {
+    dialogs,
+    violations: () =>
+      page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations),
+    pwned: () => page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned),
+  };
+}
+
+/** A redis-cli word holding `text` (single quotes keep `"` and `<` literal). */
+const quoted = (text: string) => `'${text.replaceAll("'", "\\'")}'`;
+
+test.describe("hostile text", () => {
+  test("keys and values full of HTML and javascript: URLs show as text and never run", async ({
+    page,
+  }) => {
+    const w = await watch(page);
+    const playground = new PlaygroundPage(page);
+    await playground.open();
+    await playground.setSpeed(10);
+    await playground.waitForLinksUp("r1", "r2");
+    const m = playground.node("m");
+    const r1 = playground.node("r1");
+
+    for (const [i, payload] of PAYLOADS.entries()) {
+      await m.run(`SET ${quoted(payload)} ${quoted(PAYLOADS[(i + 1) % PAYLOADS.length] ?? "")}`);
+      await expect(m.lastReply()).toHaveText("OK");
+    }
+    await m.run(`RPUSH ${quoted(`${PAYLOADS[0] ?? ""}:list`)} ${PAYLOADS.map(quoted).join(" ")}`);
+    await expect(m.lastReply()).toHaveText(`(integer) ${PAYLOADS.length}`);
+    await m.run(`HSET h ${quoted(PAYLOADS[1] ?? "")} ${quoted(PAYLOADS[2] ?? "")}`);
+    await expect(m.lastReply()).toHaveText("(integer) 1");
+    // An unknown command named by a payload: Redis's error quotes it back, as text.
+    await m.run("<img/src=x/onerror=alert(1)> javascript:alert(2)");
+    await expect(m.lastReply()).toHaveText(
+      "(error) ERR unknown command '<img/src=x/onerror=alert(1)>', with args beginning with: 'javascript:alert(2)' ",
+    );
+
+    // The console shows what was typed and what came back, character for character.
+    await m.run(`GET ${quoted(PAYLOADS[0] ?? "")}`);
+    await expect(m.lastReply()).toHaveText(`"${(PAYLOADS[1] ?? "").replaceAll('"', '\\"')}"`);
+    await expect(page.getByTestId("console-m")).toContainText(`GET ${quoted(PAYLOADS[0] ?? "")}`);
+
+    // The replica's Keys tab lists the replicated keys and values as text.
+    await expect(r1.dbsize).toHaveText(String(PAYLOADS.length + 2), { timeout: 15_000 });
+    await r1.tab("Keys").click();
+    const keys = page.getByTestId("keys-r1");
+    for (const payload of PAYLOADS) await expect(keys).toContainText(payload);
+    await m.tab("INFO").click();
+    await page.getByRole("tab", { name: "Wire" }).click();
+    await expect(page.getByTestId("wire")).toContainText("<script>");
+
+    // Nothing the payloads would have created exists in the page.
+    expect(
+      await page.locator("#root img, #root script, #root iframe, #root svg[onload]").count(),
+    ).toBe(0);
+    expect(await page.locator("[onerror], [onload]").count()).toBe(0);
+    expect(await w.pwned()).toBeUndefined();
+    expect(w.dialogs).toEqual([]);
+    expect(await w.violations()).toEqual([]);
+  });
+});
+
+test.describe("Content-Security-Policy", () => {
+  test("the built page carries a policy with no inline script and no connections", async ({
+    page,
+  }) => {
+    await page.goto("./");
+    const policy = await page
+      .locator('meta[http-equiv="Content-Security-Policy"]')
+      .getAttribute("content");
+    const directives = new Map(
+      (policy ?? "").split(";").map((d) => {
+        const [name = "", ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
+    expect(directives.get("default-src")).toEqual(["'none'"]);
+    expect(directives.get("script-src")).toEqual(["'self'"]);
+    expect(directives.get("connect-src")).toEqual(["'none'"]);
+    expect(directives.get("object-src")).toEqual(["'none'"]);
+    expect(directives.get("base-uri")).toEqual(["'none'"]);
+  });
+
+  test("the page runs under it, workers and all, without a single violation", async ({ page }) => {
+    const w = await watch(page);
+    const playground = new PlaygroundPage(page);
+    await playground.open();
+    await playground.setSpeed(10);
+    await playground.waitForLinksUp("r1", "r2");
+    await exercise(page);
+    expect(await w.violations()).toEqual([]);
+  });
+
+  test("an injected inline script is refused (the policy is in force)", async ({ page }) => {
+    const w = await watch(page);
+    await page.goto("./");
+    await page.evaluate(() => {
+      const s = document.createElement("script");
+      s.textContent = "window.__pwned = 'inline'";
+      document.body.append(s);
+    });
+    expect(await w.pwned()).toBeUndefined();
+    await expect.poll(() => w.violations()).toContainEqual(expect.stringMatching(/^script-src/));
+  });
+});
+
+/** What a reader does in a session: commands, every tab, faults, a new replica, a download. */
+async function exercise(page: Page): Promise<void> {
+  const playground = new PlaygroundPage(page);
+  const m = playground.node("m");
+  const r1 = playground.node("r1");
+  await m.run("SET k v");
+  await expect(m.lastReply()).toHaveText("OK");
+  await m.run("INFO replication");
+  await expect(m.lastReply()).toContainText("role:master");
+  await r1.tab("Keys").click();
+  await r1.tab("INFO").click();
+  await r1.tab("Console").click();
+  for (const tab of ["Wire", "Log"]) {
+    const t = page.getByRole("tab", { name: tab, exact: true });
+    if ((await t.count()) > 0) await t.click();
+  }
+  await r1.button("Crash").click();
+  await expect(r1.role).toHaveText("crashed", { timeout: 15_000 });
+  await r1.button("Restart").click();
+  await playground.waitForLinksUp("r1");
+  await m.tab("Keys").click();
+  const download = page.waitForEvent("download");
+  await m.button("Download dump.rdb").click();
+  await download;
+}
+
+test.describe("network", () => {
+  test("once loaded, the page asks the network for nothing", async ({ page }) => {
+    const playground = new PlaygroundPage(page);
+    await playground.open();
+    await page.waitForLoadState("networkidle");
+    await playground.setSpeed(10);
+    await playground.waitForLinksUp("r1", "r2");
+    const requests: Request[] = [];
+    page.on("request", (r) => requests.push(r));
+    await exercise(page);
+    await page.waitForTimeout(1000);
+    // A started process runs the worker code the page already holds, from a blob: URL.
+    const network = requests.filter((r) => !/^(blob|data):/.test(r.url()));
+    expect(network.map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
+    expect(requests.length).toBeGreaterThan(0);
+  });
+});
