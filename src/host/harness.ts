@@ -42,6 +42,8 @@ async function runScenario(text: string, seed: number) {
     seed,
     epochMs: script.epochMs,
     version: script.redisVersion,
+    // The whole trace is hashed.
+    traceLimit: Infinity,
   });
   try {
     const interpreter = new Interpreter(script, cluster);

@@ -12,7 +12,16 @@ export interface WorkerClusterOptions {
   readonly createWorker?: WorkerFactory;
   /** A worker that does not finish a step in this long is counted as crashed. */
   readonly stepTimeoutMs?: number;
+  /**
+   * How many of the newest trace events `trace()` keeps (default
+   * `PAGE_TRACE_LIMIT`; the page reads the trace as it streams, through
+   * `onTrace`). `Infinity` keeps all of it, as the determinism harness does.
+   */
+  readonly traceLimit?: number;
 }
+
+/** What a page's cluster keeps of its trace: enough to look back a while, bounded in a long run. */
+export const PAGE_TRACE_LIMIT = 50_000;
 
 /**
  * The cluster of the page: each process in its own module Web Worker, the
@@ -30,7 +39,7 @@ export class WorkerCluster extends Coordinator {
       options.createWorker,
       options.stepTimeoutMs,
     );
-    super(workers, options);
+    super(workers, { ...options, traceLimit: options.traceLimit ?? PAGE_TRACE_LIMIT });
     this.workers = workers;
   }
 

@@ -3,7 +3,9 @@ import type { ProcessInput, VirtualTime } from "../engine/io";
 import type { Reply } from "../engine/reply";
 import type { NodeView } from "../engine/server/view";
 import type { SentinelView } from "../engine/sentinel/view";
-import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "./cluster";
+import type { ClientSpec, Cluster, Fault, NodeSnapshot, NodeSpec } from "./cluster";
+import type { LedgerNodeState, LedgerSummary } from "./ledger";
+import { Ledger } from "./ledger";
 import { ClusterError, listenPort } from "./cluster";
 import type { QueueKey } from "./eventQueue";
 import { ChannelCounts } from "./channelCounts";
@@ -17,6 +19,7 @@ import type {
   HostReport,
   HostStep,
   PeerInfo,
+  TraceRecord,
 } from "./hostStep";
 import { NetworkModel } from "./network";
 import { earlierKey, endOf, startOf } from "./order";
@@ -31,16 +34,23 @@ export interface CoordinatorOptions {
   readonly seed: number;
   readonly epochMs?: number;
   readonly version?: "7.0" | "6.2";
+  /**
+   * Keep only about this many of the newest trace events (the page, which
+   * streams the trace to its store through `onTrace` and must not grow
+   * without bound in a long run). Unset: keep every event (the runner's
+   * `--trace`, the determinism tests).
+   */
+  readonly traceLimit?: number;
 }
 
 /** A process slot as the coordinator knows it: a name and address that outlive crashes. */
 interface Slot {
   readonly name: string;
   readonly ip: string;
-  /** 6379 for a server, 26379 for a Sentinel. */
+  /** 6379 for a server, 26379 for a Sentinel, 0 for a client (it listens nowhere). */
   readonly port: number;
   /** A slot keeps its kind across crashes and restarts. */
-  readonly kind: "server" | "sentinel";
+  readonly kind: "server" | "sentinel" | "client";
   readonly rank: number;
   /** How it was started, for a host whose worker failed. */
   readonly spec: NodeSpec;
@@ -53,7 +63,7 @@ export interface SlotView {
   readonly name: string;
   readonly ip: string;
   readonly port: number;
-  readonly kind: "server" | "sentinel";
+  readonly kind: "server" | "sentinel" | "client";
   readonly rank: number;
   readonly incarnation: number;
   readonly running: boolean;
@@ -90,12 +100,15 @@ export class Coordinator implements Cluster {
   private harnessSeq = 0;
   private readonly reports = new Map<string, HostReport>();
   private readonly counts = new ChannelCounts();
-  private readonly events: TraceEvent[] = [];
+  private events: TraceEvent[] = [];
+  private droppedEvents = 0;
+  private readonly traceLimit: number;
   private readonly listeners = new Set<(events: readonly TraceEvent[]) => void>();
   private busy: Promise<unknown> = Promise.resolve();
   private readonly counters = { steps: 0, windows: 0 };
   private epochMs: number;
   private version: "7.0" | "6.2";
+  private readonly ledgerBook = new Ledger();
 
   constructor(
     private readonly hosts: HostSet,
@@ -103,6 +116,7 @@ export class Coordinator implements Cluster {
   ) {
     this.epochMs = options.epochMs ?? DEFAULT_EPOCH_MS;
     this.version = options.version ?? "7.0";
+    this.traceLimit = options.traceLimit ?? Infinity;
   }
 
   // ---- the Cluster interface ---------------------------------------------
@@ -123,8 +137,14 @@ export class Coordinator implements Cluster {
     return [...this.slots.keys()];
   }
 
+  /** The trace: every event, or with a `traceLimit` the newest ones (at least that many). */
   trace(): readonly TraceEvent[] {
     return this.events;
+  }
+
+  /** How many of the oldest trace events a `traceLimit` let go (0 without one). */
+  traceDropped(): number {
+    return this.droppedEvents;
   }
 
   /** Steps sent to the hosts (each reaches every host) and windows run, so far. */
@@ -199,6 +219,7 @@ export class Coordinator implements Cluster {
   }
 
   private resolveMonitors(spec: NodeSpec): NodeSpec {
+    if (spec.kind === "client") return this.resolveRoute(spec);
     if (spec.kind !== "sentinel") return spec;
     const monitors = spec.monitors.map((m) => {
       const master = this.slots.get(m.masterHost);
@@ -210,6 +231,61 @@ export class Coordinator implements Cluster {
       return master ? { ...m, masterHost: master.ip } : m;
     });
     return { ...spec, monitors };
+  }
+
+  /**
+   * A client's route with addresses: every Sentinel monitoring its group (in
+   * start order), or its node's address.
+   */
+  private resolveRoute(spec: ClientSpec): ClientSpec {
+    const route = spec.route;
+    if (route.kind === "node") {
+      const node = this.slots.get(route.addr.ip);
+      if (node?.kind !== "server") throw new ClusterError(`unknown node ${route.addr.ip}`);
+      return { ...spec, route: { ...route, addr: { ip: node.ip, port: node.port } } };
+    }
+    const sentinels = [...this.slots.values()]
+      .filter(
+        (s) => s.spec.kind === "sentinel" && s.spec.monitors.some((m) => m.group === route.group),
+      )
+      .map((s) => ({ ip: s.ip, port: s.port }));
+    if (sentinels.length === 0) {
+      throw new ClusterError(`no Sentinel monitors a group named ${route.group}`);
+    }
+    return { ...spec, route: { ...route, sentinels } };
+  }
+
+  /** The ledger of writes acknowledged to application clients, checked now. */
+  ledger(): Promise<LedgerSummary> {
+    return this.exclusive(async () => {
+      await this.checkLedger(true);
+      return this.ledgerBook.summary();
+    });
+  }
+
+  /**
+   * After anything that may have discarded data, asks every running server
+   * for its replication history and marks the writes no one holds as lost.
+   */
+  private async checkLedger(force = false): Promise<void> {
+    if (!this.ledgerBook.needsCheck() && !force) return;
+    const states: LedgerNodeState[] = [];
+    for (const slot of this.slots.values()) {
+      if (!slot.running || slot.kind !== "server") continue;
+      const answer = await this.hosts.query(slot.name, { kind: "fields" });
+      if (answer.kind !== "fields" || !answer.fields) continue;
+      const f = answer.fields;
+      states.push({
+        node: slot.name,
+        replId: f.get("master_replid") ?? "",
+        replId2: f.get("master_replid2") ?? "",
+        secondReplOffset: Number(f.get("second_repl_offset") ?? "-1"),
+        offset: Number(f.get("master_repl_offset") ?? "0"),
+      });
+    }
+    const changes = this.ledgerBook.check(this.time, states);
+    if (changes.length > 0)
+      this.record(changes.map((c) => ({ t: this.time, type: "ledger", ...c })));
   }
 
   command(
@@ -234,7 +310,10 @@ export class Coordinator implements Cluster {
           node,
           client,
         );
-        if (reply) return reply;
+        if (reply) {
+          await this.checkLedger();
+          return reply;
+        }
         if (!slot.running) throw new ClusterError(`${node} crashed before replying`);
       }
     });
@@ -261,17 +340,24 @@ export class Coordinator implements Cluster {
   }
 
   advance(durationUs: VirtualTime): Promise<void> {
-    return this.exclusive(() => this.runUntil(this.time + durationUs));
+    return this.exclusive(async () => {
+      await this.runUntil(this.time + durationUs);
+      await this.checkLedger();
+    });
   }
 
   settle(maxUs: VirtualTime): Promise<boolean> {
     return this.exclusive(async () => {
       const deadline = this.time + maxUs;
       for (;;) {
-        if (this.quiet()) return true;
+        if (this.quiet()) {
+          await this.checkLedger();
+          return true;
+        }
         const next = this.nextEventTime();
         if (next === null || next > deadline) {
           await this.runUntil(deadline);
+          await this.checkLedger();
           return this.quiet();
         }
         // Finish every event of the next instant before looking again.
@@ -281,7 +367,10 @@ export class Coordinator implements Cluster {
   }
 
   fault(fault: Fault): Promise<void> {
-    return this.exclusive(() => this.applyFault(fault));
+    return this.exclusive(async () => {
+      await this.applyFault(fault);
+      await this.checkLedger();
+    });
   }
 
   views(): Promise<readonly NodeView[]> {
@@ -372,9 +461,28 @@ export class Coordinator implements Cluster {
   private async window(bound: QueueKey): Promise<void> {
     this.round++;
     this.counters.windows++;
-    const reports = await this.stepAll(() => ({ kind: "run", bound }));
-    this.advanceClock(reports.values());
-    this.appendRecords([...reports.values()]);
+    const reports = await this.runSteps(() => ({ kind: "run", bound }));
+    this.advanceClock(reports);
+    this.appendRecords(reports);
+  }
+
+  /**
+   * Steps every host with `action`, then again (resuming) those that stopped
+   * with `more` before their bound, until none has: one part of a window,
+   * however long its burst. Returns every report, in step order.
+   */
+  private async runSteps(action: (slot: Slot) => HostAction): Promise<HostReport[]> {
+    let reports = await this.stepAll(action);
+    const all = [...reports.values()];
+    while (all.length > 0 && [...reports.values()].some((r) => r.more === true)) {
+      const last = reports;
+      reports = await this.stepAll((s) => {
+        const a = action(s);
+        return last.get(s.name)?.more === true && a.kind === "run" ? { ...a, resume: true } : IDLE;
+      });
+      all.push(...reports.values());
+    }
+    return all;
   }
 
   /**
@@ -389,16 +497,16 @@ export class Coordinator implements Cluster {
   ): Promise<Reply | null> {
     this.round++;
     this.counters.windows++;
-    const first = await this.stepAll((s) =>
+    const first = await this.runSteps((s) =>
       s.name === node ? { kind: "run", bound, stopOnReplyTo: client } : IDLE,
     );
-    const answered = first.get(node);
+    const answered = first.filter((r) => r.name === node).pop();
     const stop = answered?.stoppedAt;
-    const rest = await this.stepAll((s) =>
+    const rest = await this.runSteps((s) =>
       s.name === node ? IDLE : { kind: "run", bound: stop ?? bound },
     );
-    this.advanceClock([...first.values(), ...rest.values()]);
-    this.appendRecords([...first.values(), ...rest.values()]);
+    this.advanceClock([...first, ...rest]);
+    this.appendRecords([...first, ...rest]);
     if (!stop || !answered) return null;
     const last = answered.records[answered.records.length - 1];
     for (const e of last?.events ?? [])
@@ -659,15 +767,33 @@ export class Coordinator implements Cluster {
 
   // ---- trace -------------------------------------------------------------
 
-  /** Merges the hosts' records of one step into the canonical order and appends them. */
+  /**
+   * Merges the hosts' records of one step (or of the steps of one window, a
+   * host's in the order it made them) into the canonical order and appends them.
+   */
   private appendRecords(reports: readonly HostReport[]): void {
-    const events = mergeRecords(reports, (name) => this.slots.get(name)?.rank ?? 0);
+    const byHost = new Map<string, { name: string; records: TraceRecord[] }>();
+    for (const r of reports) {
+      const host = byHost.get(r.name) ?? { name: r.name, records: [] };
+      byHost.set(r.name, host);
+      for (const record of r.records) host.records.push(record);
+    }
+    const events = mergeRecords([...byHost.values()], (name) => this.slots.get(name)?.rank ?? 0);
     if (events.length > 0) this.record(events);
   }
 
   private record(events: readonly TraceEvent[]): void {
     for (const e of events) this.events.push(e);
+    // Dropped in halves, so each event is moved at most once on average.
+    if (this.events.length >= 2 * this.traceLimit) {
+      const drop = this.events.length - this.traceLimit;
+      this.events = this.events.slice(drop);
+      this.droppedEvents += drop;
+    }
     for (const listener of this.listeners) listener(events);
+    const changes = this.ledgerBook.ingest(events);
+    if (changes.length > 0)
+      this.record(changes.map((c) => ({ t: this.time, type: "ledger", ...c })));
   }
 
   // ---- helpers -----------------------------------------------------------

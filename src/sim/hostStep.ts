@@ -42,7 +42,13 @@ export type HostAction =
    * Fire the events before `bound` in canonical order. With `stopOnReplyTo`,
    * stop right after the event that answers that client.
    */
-  | { readonly kind: "run"; readonly bound: QueueKey; readonly stopOnReplyTo?: string }
+  | {
+      readonly kind: "run";
+      readonly bound: QueueKey;
+      readonly stopOnReplyTo?: string;
+      /** Carry on where the last step stopped (it reported `more`), in the same window. */
+      readonly resume?: boolean;
+    }
   /** Start the process: `spec` for a new node; none to restart with the role it had. */
   | {
       readonly kind: "boot";
@@ -137,6 +143,11 @@ export interface HostReport {
   readonly records: readonly TraceRecord[];
   /** `run` with `stopOnReplyTo`: the effective key of the answering event. */
   readonly stoppedAt?: QueueKey;
+  /**
+   * `run` stopped after `EVENTS_PER_STEP` events with more before its bound:
+   * the coordinator steps it again (`resume`) before the window ends.
+   */
+  readonly more?: boolean;
   readonly openEnds?: readonly ConnId[];
   readonly released?: readonly ReleasedDir[];
   /** `crash` and `export`: the host, to start again elsewhere. */

@@ -36,6 +36,9 @@ import type { TraceEvent } from "./trace";
 
 export { REDIS_PORT, SENTINEL_PORT };
 
+/** The most events one `run` step fires; the rest of its window follows in further steps. */
+export const EVENTS_PER_STEP = 2048;
+
 export interface HostOptions {
   /** The run seed: process seeds and jitter streams are split from it. */
   readonly seed: number;
@@ -90,6 +93,8 @@ export class ProcessHost {
   private sentTo = new Map<string, number>();
   private minSentAt: VirtualTime | null = null;
   private stopClient: string | null = null;
+  /** The effective key of the last event `run` fired, for a `resume`. */
+  private lastFired: QueueKey | null = null;
   private answered = false;
 
   constructor(
@@ -127,8 +132,13 @@ export class ProcessHost {
       case "idle":
         break;
       case "run": {
-        const stoppedAt = this.run(action.bound, action.stopOnReplyTo ?? null);
+        const { stoppedAt, more } = this.run(
+          action.bound,
+          action.stopOnReplyTo ?? null,
+          action.resume === true,
+        );
         if (stoppedAt) extra = { stoppedAt };
+        if (more) extra = { ...extra, more };
         break;
       }
       case "boot":
@@ -246,28 +256,38 @@ export class ProcessHost {
    * an event queued for "now" while handling a later-keyed one fires right
    * after it, as it would from one global queue.
    */
-  private run(bound: QueueKey, stopClient: string | null): QueueKey | null {
+  private run(
+    bound: QueueKey,
+    stopClient: string | null,
+    resume: boolean,
+  ): { stoppedAt?: QueueKey; more?: true } {
     this.stopClient = stopClient;
-    let last: QueueKey | null = null;
+    let last: QueueKey | null = resume ? this.lastFired : null;
+    let fired = 0;
     try {
       for (;;) {
         const next = this.queue.peek();
-        if (!next) return null;
+        if (!next) return {};
         const eff: QueueKey =
           last && keyBefore(next, last)
             ? last
             : { at: next.at, source: next.source, seq: next.seq };
-        if (!keyBefore(eff, bound)) return null;
+        if (!keyBefore(eff, bound)) return {};
+        // A big burst is reported in parts, so no message (and no main-thread task
+        // reading it) grows with the burst; the window goes on where this one stops.
+        if (fired === EVENTS_PER_STEP) return { more: true };
         this.queue.pop();
         last = eff;
+        fired++;
         this.now = Math.max(this.now, eff.at);
         this.current = eff;
         this.trace.beginGroup(keyTuple(eff));
         this.answered = false;
         this.fire(next);
-        if (this.answered) return eff;
+        if (this.answered) return { stoppedAt: eff };
       }
     } finally {
+      this.lastFired = last;
       this.stopClient = null;
     }
   }

@@ -13,7 +13,7 @@ import type { TraceEvent } from "./trace";
  * so this is one merge pass over the hosts' lists, not a sort of them all.
  */
 export function mergeRecords(
-  reports: readonly HostReport[],
+  reports: readonly Pick<HostReport, "name" | "records">[],
   rankOf: (name: string) => number,
 ): TraceEvent[] {
   const lists = [...reports]

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { LegacyInProcessCluster } from "./__reference__/legacyInProcessCluster";
+import { coalesceWrites, firstDifference } from "./__scenarios__/runScript";
+import type { Cluster } from "./cluster";
+import { InProcessCluster } from "./inProcessCluster";
+import { EVENTS_PER_STEP } from "./processHost";
+
+const WRITES = 3 * EVENTS_PER_STEP + 17;
+
+async function burst(cluster: Cluster): Promise<string[]> {
+  const config = new Map<string, string>();
+  await cluster.startNode({ name: "m", config });
+  await cluster.startNode({ name: "r1", replicaOf: "m", config });
+  await cluster.startNode({ name: "r2", replicaOf: "m", config });
+  await cluster.settle(10_000_000);
+  for (let i = 0; i < WRITES; i++) await cluster.submit("m", "burst", ["SET", `k${i}`, `v${i}`]);
+  await cluster.advance(0);
+  await cluster.settle(10_000_000);
+  return cluster.trace().map((e) => JSON.stringify(e));
+}
+
+describe("a burst of writes", () => {
+  it("is fired over several steps of one window and gives the run of the single global queue", async () => {
+    const split = new InProcessCluster({ seed: 3 });
+    const lines = await burst(split);
+    const legacy = await burst(new LegacyInProcessCluster({ seed: 3 }));
+    expect(firstDifference(coalesceWrites(legacy), coalesceWrites(lines))).toBeNull();
+    const { steps, windows } = split.stats();
+    expect(steps - windows).toBeGreaterThanOrEqual(3);
+  });
+
+  it("leaves the master as one segment per replica and step", async () => {
+    const cluster = new InProcessCluster({ seed: 3 });
+    const lines = await burst(cluster);
+    const sends = lines.filter((l) => l.includes('"type":"send"') && l.includes('"from":"m"'));
+    const writes = sends.filter((l) => l.includes('"label":"stream"') && l.includes("SET"));
+    expect(writes).toHaveLength(2 * Math.ceil(WRITES / EVENTS_PER_STEP));
+    expect(await cluster.keyspaceDigest("r2")).toBe(await cluster.keyspaceDigest("m"));
+  });
+});
