@@ -4,14 +4,16 @@ import type { VirtualTime } from "../engine/io";
 import { Playback } from "../host/playback";
 import type { Speed } from "../host/playback";
 import { WorkerCluster } from "../host/workerCluster";
-import type { Cluster, Fault } from "../sim/cluster";
+import type { Fault } from "../sim/cluster";
 import { ClusterError } from "../sim/cluster";
 import type { TraceEvent } from "../sim/trace";
-import { parseScenario } from "../scenario/parse";
 import { tokenize } from "../scenario/tokenize";
 import type { Flight } from "./playback/pacing";
 import { SPEEDS, nextArrival, virtualRate } from "./playback/pacing";
-import { commandLine, faultLine } from "./script/actionScript";
+import { setupScript } from "./script/actionScript";
+import type { PageCluster } from "./session/gatedCluster";
+import type { PageAction } from "./session/pageActions";
+import { Session } from "./session/session";
 import {
   appendConsole,
   clearConsole,
@@ -20,7 +22,7 @@ import {
   reduceViews,
 } from "./store/reduceTrace";
 import type { PlaygroundState } from "./store/state";
-import { CONSOLE_CLIENT, pairKey } from "./store/state";
+import { pairKey } from "./store/state";
 import type { PlaygroundStore } from "./store/store";
 
 /** The run's seed unless the URL says otherwise: the same seed and the same clicks give the same run. */
@@ -45,8 +47,7 @@ export const FIRST_NODES: readonly { name: string; replicaOf?: string }[] = [
   { name: "r2", replicaOf: "m" },
 ];
 
-/** A cluster that can say when its next event is due (both implementations can). */
-type PageCluster = Cluster & { nextEventTime(): VirtualTime | null };
+export type { PageCluster };
 
 /**
  * The one place that chooses how the cluster runs: one Web Worker per node
@@ -132,6 +133,8 @@ const STEP_LIMIT_US = 30_000_000;
 export class Runtime implements PlaygroundActions {
   private readonly cluster: PageCluster;
   private readonly playback: Playback;
+  /** The script, the reader's actions and time travel (src/ui/session/). */
+  private readonly session: Session;
   private pending: TraceEvent[] = [];
   private viewsStale = true;
   private lastViewsAt = -Infinity;
@@ -144,8 +147,21 @@ export class Runtime implements PlaygroundActions {
     private readonly store: PlaygroundStore,
     cluster: PageCluster,
     seed = DEFAULT_SEED,
+    /** A fresh cluster for a replay (time travel) or another script. */
+    createFresh: (seed: number) => Promise<PageCluster> = (s) => createCluster(s),
   ) {
-    this.cluster = cluster;
+    this.session = new Session(store, cluster, seed, {
+      run: (task) => this.enqueue(task),
+      flush: () => this.flush(),
+      discardPending: () => {
+        this.pending = [];
+      },
+      refreshViews: () => this.refreshViews(),
+      createCluster: createFresh,
+      setPaused: (paused) => this.setPaused(paused),
+    });
+    // The playback and the views see the session's gated cluster, which follows the current run.
+    this.cluster = this.session.gate;
     this.store.setState({ seed });
     this.playback = new Playback(this.cluster, {
       rate: (now) => virtualRate(now, flying(this.store.getState())),
@@ -155,21 +171,22 @@ export class Runtime implements PlaygroundActions {
     });
   }
 
-  /** Starts the nodes, the playback and the view refreshes; returns `stop`. */
-  start(nodes: readonly { name: string; replicaOf?: string }[]): () => void {
+  /**
+   * Starts the playback and the view refreshes, and runs `script`, or by
+   * default a script that starts `nodes` (the page's default run is a script
+   * too); returns `stop`.
+   */
+  start(
+    nodes: readonly { name: string; replicaOf?: string }[],
+    script?: { readonly text: string; readonly name?: string; readonly seekUs?: number },
+  ): () => void {
     this.unsubscribe = this.cluster.onTrace((events) => {
       for (const e of events) this.pending.push(e);
     });
-    this.enqueue(async () => {
-      for (const n of nodes) {
-        await this.cluster.startNode({
-          name: n.name,
-          config: NODE_CONFIG,
-          ...(n.replicaOf !== undefined ? { replicaOf: n.replicaOf } : {}),
-        });
-      }
-      this.flush();
-    });
+    const seed = this.store.getState().seed;
+    const loaded =
+      script !== undefined && this.session.load(script.text, script.name ?? null, script.seekUs);
+    if (!loaded) this.session.load(setupScript({ seed, config: NODE_CONFIG, nodes }), null);
     this.playback.start();
     const refresh = (wallMs: number) => {
       if (this.stopped) return;
@@ -230,48 +247,24 @@ export class Runtime implements PlaygroundActions {
       );
       return;
     }
-    this.store.setState((s) => appendConsole(s, node, [{ kind: "input", text: line }], 1));
-    this.enqueue(async () => {
-      this.record(commandLine(node, argv));
-      await this.cluster.submit(node, CONSOLE_CLIENT, argv);
-      // The command runs now, in zero virtual time, even while paused.
-      await this.cluster.advance(0);
-      this.flush();
-    });
+    this.perform({ kind: "command", node, text: line, argv });
   }
 
   fault(fault: Fault): void {
-    this.enqueue(async () => {
-      await this.cluster.fault(fault);
-      const line = faultLine(fault);
-      if (line !== null) this.record(line);
-      await this.cluster.advance(0);
-      this.flush();
-    });
+    this.perform({ kind: "fault", fault });
   }
 
   addReplica(master: string): void {
-    this.enqueue(async () => {
-      const taken = new Set(this.cluster.nodes());
-      let n = 1;
-      while (taken.has(`r${n}`)) n++;
-      await this.cluster.startNode({ name: `r${n}`, replicaOf: master, config: NODE_CONFIG });
-      this.record(`node r${n} replicaof ${master}`);
-      this.flush();
-    });
+    this.perform({ kind: "addReplica", master, config: NODE_CONFIG });
   }
 
   writeBurst(master: string, count: number, valueBytes: number): void {
-    this.enqueue(async () => {
-      // The same writes as the script line recorded for them: `$bytes(N)` is N times `x`.
-      this.record(`repeat ${count} ${master}> SET burst:$i $bytes(${valueBytes})`);
-      const value = "x".repeat(valueBytes);
-      for (let i = 1; i <= count; i++) {
-        await this.cluster.submit(master, "writer", ["SET", `burst:${i}`, value]);
-      }
-      await this.cluster.advance(0);
-      this.flush();
-    });
+    this.perform({ kind: "writeBurst", master, count, valueBytes });
+  }
+
+  /** Every action goes through the session, which applies and records it (session/pageActions.ts). */
+  private perform(action: PageAction): void {
+    this.session.perform(action);
   }
 
   dumpRdb(node: string): Promise<ByteString> {
@@ -279,13 +272,8 @@ export class Runtime implements PlaygroundActions {
   }
 
   loadRdb(node: string, bytes: ByteString): void {
-    this.enqueue(async () => {
-      await this.cluster.loadRdb(node, bytes);
-      // The file loads now, in zero virtual time, even while paused.
-      await this.cluster.advance(0);
-      this.flush();
-      await this.refreshViews();
-    });
+    this.perform({ kind: "loadRdb", node, bytes });
+    this.enqueue(() => this.refreshViews());
   }
 
   setPaused(paused: boolean): void {
@@ -324,39 +312,34 @@ export class Runtime implements PlaygroundActions {
   // ---- scripts and time travel ---------------------------------------------
 
   loadScript(text: string, options: LoadScriptOptions = {}): void {
-    const parsed = parseScenario(text, options.name ?? "<script>");
-    if (!parsed.ok) {
-      this.store.setState({
-        scriptErrors: parsed.errors.map(({ line, column, message }) => ({ line, column, message })),
-      });
-      return;
-    }
-    this.store.setState({ scriptErrors: [] });
-    this.report(new ClusterError("running a script in the page is not available yet"));
+    if (!this.session.load(text, options.name ?? null, options.seekUs)) return;
+    if (options.autoplay !== undefined) this.setPaused(!options.autoplay);
   }
 
   nextStep(): void {
-    this.report(new ClusterError("steps are not available yet"));
+    this.session.perform({ kind: "next" });
   }
 
   previousStep(): void {
-    this.report(new ClusterError("steps are not available yet"));
+    this.session.previousStep();
   }
 
-  seek(_tUs: number): void {
-    this.report(new ClusterError("time travel is not available yet"));
+  seek(tUs: number): void {
+    this.setPaused(true);
+    this.session.seek(tUs);
   }
 
   stepBack(): void {
-    this.report(new ClusterError("time travel is not available yet"));
+    this.setPaused(true);
+    this.session.stepBack();
   }
 
   fork(): void {
-    this.report(new ClusterError("time travel is not available yet"));
+    this.session.fork();
   }
 
-  selectRun(_id: number): void {
-    this.report(new ClusterError("time travel is not available yet"));
+  selectRun(id: number): void {
+    this.session.selectRun(id);
   }
 
   // ---- plumbing ------------------------------------------------------------
@@ -370,19 +353,15 @@ export class Runtime implements PlaygroundActions {
     return Math.min(event, arrival);
   }
 
-  /** Notes an action as a scenario line at the virtual time it takes effect. */
-  private record(line: string): void {
-    const t = this.cluster.now();
-    this.store.setState((s) => ({ actions: [...s.actions, { t, line }] }));
-  }
-
   /** Moves buffered trace events into the store, and the clock with them. */
   private flush(): void {
     const events = this.pending;
     this.pending = [];
     const now = this.cluster.now();
     if (events.length > 0) this.viewsStale = true;
-    this.store.setState((s) => pruneTraffic({ ...reduceTrace(s, events), now }, now));
+    else if (now === this.store.getState().now) return;
+    const timeline = this.session.timeline(now);
+    this.store.setState((s) => pruneTraffic({ ...reduceTrace(s, events), now, timeline }, now));
   }
 
   private async refreshViews(): Promise<void> {
@@ -397,7 +376,7 @@ export class Runtime implements PlaygroundActions {
   }
 
   /** Runs `task` between two slices of time, after every task before it. */
-  private enqueue(task: () => Promise<void>): void {
+  private enqueue(task: () => Promise<unknown>): void {
     this.playback.run(task).catch((e: unknown) => this.report(e));
   }
 

@@ -1,6 +1,5 @@
 import { useMemo, useState } from "react";
-import { FIRST_NODES, NODE_CONFIG } from "../runtime";
-import { actionScript } from "../script/actionScript";
+import { withActions } from "../script/actionScript";
 import { usePlayground } from "../store/store";
 
 /**
@@ -10,11 +9,13 @@ import { usePlayground } from "../store/store";
  */
 export function ActionsScript() {
   const actions = usePlayground((s) => s.actions);
-  const seed = usePlayground((s) => s.seed);
+  const text = usePlayground((s) => s.script.text);
+  const doneAtUs = usePlayground((s) => s.script.doneAtUs);
   const [copied, setCopied] = useState(false);
+  // The script the page runs (the default run is one too), then the reader's actions.
   const script = useMemo(
-    () => actionScript({ seed, config: NODE_CONFIG, nodes: FIRST_NODES }, actions),
-    [actions, seed],
+    () => withActions(text, actions, doneAtUs ?? actions[0]?.t ?? 0),
+    [actions, text, doneAtUs],
   );
 
   const download = () => {

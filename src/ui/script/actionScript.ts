@@ -23,13 +23,32 @@ export interface ScriptSetup {
  * that passed before it, so `npm run sim` replays the same run.
  */
 export function actionScript(setup: ScriptSetup, actions: readonly RecordedAction[]): string {
+  return withActions(setupScript(setup), actions, 0);
+}
+
+/** The page's default run as a script: its seed, configuration and nodes. */
+export function setupScript(setup: ScriptSetup): string {
   const lines = ["title My session in the Redis Replication Playground", `seed ${setup.seed}`];
   for (const [name, value] of setup.config) lines.push(`config ${name} ${value}`);
   for (const n of setup.nodes)
     lines.push(
       n.replicaOf === undefined ? `node ${n.name}` : `node ${n.name} replicaof ${n.replicaOf}`,
     );
-  let at = 0;
+  return `${lines.join("\n")}\n`;
+}
+
+/**
+ * A script followed by the reader's actions, each preceded by an `advance`
+ * of the virtual time since the one before; the first counts from `fromUs`,
+ * the moment the script's own lines had reached.
+ */
+export function withActions(
+  script: string,
+  actions: readonly RecordedAction[],
+  fromUs: VirtualTime,
+): string {
+  const lines = script.replace(/\n+$/, "").split("\n");
+  let at = fromUs;
   for (const a of actions) {
     if (a.t > at) lines.push(`advance ${formatDurationUs(a.t - at)}`);
     at = Math.max(at, a.t);

@@ -31,6 +31,8 @@ export interface ScriptState {
   readonly narration: readonly NarrationLine[];
   /** Why the run stopped, when `status` is `failed`. */
   readonly failure: { readonly line: number; readonly message: string } | null;
+  /** The virtual time at which the last line ran (null while it runs): "Your actions" count from there. */
+  readonly doneAtUs: VirtualTime | null;
 }
 
 export interface StepInfo {
@@ -77,5 +79,6 @@ export function initialScriptState(): ScriptState {
     status: "running",
     narration: [],
     failure: null,
+    doneAtUs: null,
   };
 }

@@ -1,0 +1,132 @@
+import type { ByteString } from "../../engine/bytes";
+import type { VirtualTime } from "../../engine/io";
+import type { Reply } from "../../engine/reply";
+import type { NodeView } from "../../engine/server/view";
+import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "../../sim/cluster";
+import type { TraceEvent } from "../../sim/trace";
+
+/** A cluster that can say when its next event is due (both implementations can). */
+export type PageCluster = Cluster & { nextEventTime(): VirtualTime | null };
+
+/**
+ * The page's cluster as the playback and the components see it: it forwards
+ * to the cluster of the current run (replaced on a seek or a new script), and
+ * lets time pass only up to the moment the script or a recorded action is due
+ * (`limit`), so the playback's slices end exactly there, as the runner's
+ * `advance` would. While the limit is the present (a script standing before a
+ * `step`), time stands still whatever the playback asks.
+ */
+export class GatedCluster implements PageCluster {
+  private listeners = new Set<(events: readonly TraceEvent[]) => void>();
+  private unsubscribe: () => void;
+
+  constructor(
+    private current: PageCluster,
+    /** The furthest time the playback may reach now, or null for no limit. */
+    private readonly limit: () => VirtualTime | null,
+    /** After time moved: the session looks whether the script or an action is due. */
+    private readonly moved: () => void,
+  ) {
+    this.unsubscribe = this.subscribe(current);
+  }
+
+  /** The cluster of the current run (the session drives it directly, between slices). */
+  get inner(): PageCluster {
+    return this.current;
+  }
+
+  /** Switches to another run's cluster; the previous one's workers are terminated. */
+  replace(next: PageCluster): void {
+    this.unsubscribe();
+    const previous = this.current;
+    this.current = next;
+    this.unsubscribe = this.subscribe(next);
+    if (previous !== next && "dispose" in previous && typeof previous.dispose === "function") {
+      (previous as { dispose(): void }).dispose();
+    }
+  }
+
+  private subscribe(cluster: PageCluster): () => void {
+    return cluster.onTrace((events) => {
+      for (const l of this.listeners) l(events);
+    });
+  }
+
+  now(): VirtualTime {
+    return this.current.now();
+  }
+
+  nextEventTime(): VirtualTime | null {
+    const next = this.current.nextEventTime();
+    const limit = this.limit();
+    if (limit === null) return next;
+    if (limit <= this.current.now()) return null;
+    return next === null ? limit : Math.min(next, limit);
+  }
+
+  async advance(durationUs: VirtualTime): Promise<void> {
+    const now = this.current.now();
+    const limit = this.limit();
+    const target = limit === null ? now + durationUs : Math.min(now + durationUs, limit);
+    if (limit !== null && target <= now) return;
+    await this.current.advance(target - now);
+    this.moved();
+  }
+
+  onTrace(listener: (events: readonly TraceEvent[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  // Everything else goes to the current run's cluster as it is.
+  setEpoch(epochMs: number): void {
+    this.current.setEpoch(epochMs);
+  }
+  setVersion(version: "7.0" | "6.2"): void {
+    this.current.setVersion(version);
+  }
+  startNode(spec: NodeSpec): Promise<void> {
+    return this.current.startNode(spec);
+  }
+  command(
+    node: string,
+    client: string,
+    argv: readonly ByteString[],
+    maxWaitUs?: number,
+  ): Promise<Reply> {
+    return this.current.command(node, client, argv, maxWaitUs);
+  }
+  fault(fault: Fault): Promise<void> {
+    return this.current.fault(fault);
+  }
+  settle(maxUs: VirtualTime): Promise<boolean> {
+    return this.current.settle(maxUs);
+  }
+  infoText(node: string, section: string): Promise<string> {
+    return this.current.infoText(node, section);
+  }
+  snapshot(node: string): Promise<NodeSnapshot> {
+    return this.current.snapshot(node);
+  }
+  keyspaceDigest(node: string): Promise<string> {
+    return this.current.keyspaceDigest(node);
+  }
+  nodes(): readonly string[] {
+    return this.current.nodes();
+  }
+  trace(): readonly TraceEvent[] {
+    return this.current.trace();
+  }
+  submit(node: string, client: string, argv: readonly ByteString[]): Promise<void> {
+    return this.current.submit(node, client, argv);
+  }
+  dumpRdb(node: string): Promise<ByteString> {
+    return this.current.dumpRdb(node);
+  }
+  loadRdb(node: string, bytes: ByteString): Promise<void> {
+    return this.current.loadRdb(node, bytes);
+  }
+  views(): Promise<readonly NodeView[]> {
+    return this.current.views();
+  }
+}

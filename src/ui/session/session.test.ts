@@ -1,0 +1,179 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runScenarioText } from "../../cli/runScenario";
+import { InProcessCluster } from "../../sim/inProcessCluster";
+import { createPlaygroundStore } from "../store/store";
+import type { PlaygroundStore } from "../store/store";
+import { Session } from "./session";
+
+const SCENARIOS = join(import.meta.dirname, "../../../scenarios");
+
+/** A page without a browser: the session's tasks in one queue, time moved as the playback would. */
+function page(seed = 1): { session: Session; store: PlaygroundStore; idle: () => Promise<void> } {
+  const store = createPlaygroundStore();
+  let chain: Promise<unknown> = Promise.resolve();
+  const session = new Session(store, new InProcessCluster({ seed }), seed, {
+    run: (task) => {
+      chain = chain.then(task);
+    },
+    flush: () => undefined,
+    discardPending: () => undefined,
+    refreshViews: () => Promise.resolve(),
+    createCluster: (s) => Promise.resolve(new InProcessCluster({ seed: s })),
+    setPaused: () => undefined,
+  });
+  const idle = async () => {
+    for (let before = chain; ; before = chain) {
+      await before;
+      if (before === chain) return;
+    }
+  };
+  return { session, store, idle };
+}
+
+/** Plays the run to its end: slices of `sliceUs` (varied), Next at every step. */
+async function playThrough(
+  p: ReturnType<typeof page>,
+  sliceUs: (i: number) => number,
+  maxSlices = 200_000,
+): Promise<number> {
+  let nexts = 0;
+  for (let i = 0; i < maxSlices; i++) {
+    await p.idle();
+    const status = p.store.getState().script.status;
+    if (status === "done" || status === "failed") return nexts;
+    if (status === "waiting") {
+      p.session.perform({ kind: "next" });
+      nexts++;
+      continue;
+    }
+    await p.session.gate.advance(sliceUs(i));
+  }
+  throw new Error("the run did not end");
+}
+
+/** Moves time in slices until the run stands before a step. */
+async function playToStep(p: ReturnType<typeof page>): Promise<void> {
+  for (let i = 0; i < 100_000; i++) {
+    await p.idle();
+    if (p.store.getState().script.status !== "running") return;
+    await p.session.gate.advance(100_000);
+  }
+}
+
+function scenario(name: string): string {
+  return readFileSync(join(SCENARIOS, `${name}.scenario`), "utf8");
+}
+
+describe("the page's script session", () => {
+  for (const name of ["first-full-sync", "partial-resync", "slow-link-full-sync"]) {
+    it(`plays ${name} in the page to the same trace as the runner, however time is sliced`, async () => {
+      const text = scenario(name);
+      const runner = await runScenarioText(text, name);
+      if (runner.kind !== "ran") throw new Error("did not run");
+      const p = page();
+      expect(p.session.load(text, name)).toBe(true);
+      const steps = await playThrough(p, (i) => [1, 250, 7_000, 1_000_000][i % 4] ?? 1);
+      expect(p.store.getState().script.status).toBe("done");
+      expect(steps).toBe(runner.transcript.filter((e) => e.kind === "step").length);
+      expect(JSON.stringify(p.session.gate.trace())).toBe(JSON.stringify(runner.trace));
+    });
+  }
+
+  it("stands before each step until Next, with the time standing still", async () => {
+    const p = page();
+    p.session.load(scenario("partial-resync"), "partial-resync");
+    await playToStep(p);
+    expect(p.store.getState().script.status).toBe("waiting");
+    const at = p.session.gate.now();
+    await p.session.gate.advance(5_000_000);
+    expect(p.session.gate.now()).toBe(at);
+    p.session.perform({ kind: "next" });
+    await p.idle();
+    expect(p.store.getState().script.currentStep).toBe(0);
+  });
+
+  it("reports parse errors with their line and column and keeps the run", async () => {
+    const p = page();
+    p.session.load("node m\nnode r1 replicaof m\n", null);
+    await p.idle();
+    expect(p.session.load("node m\nnode r1 replicaof\nfrobnicate\n", null)).toBe(false);
+    const errors = p.store.getState().scriptErrors;
+    expect(errors[0]).toMatchObject({ line: 2 });
+    expect(errors.some((e) => e.line === 3 && e.column === 1)).toBe(true);
+    expect(p.store.getState().script.text).toBe("node m\nnode r1 replicaof m\n");
+  });
+
+  it("seeks back to an earlier moment and shows the cluster as it was then", async () => {
+    const p = page();
+    p.session.load(scenario("first-full-sync"), "first-full-sync");
+    await playThrough(p, () => 100_000);
+    const trace = p.session.gate.trace();
+    const end = p.session.gate.now();
+    const middle = trace[Math.floor(trace.length / 2)]?.t ?? 0;
+    p.session.seek(middle);
+    await p.idle();
+    expect(p.session.gate.now()).toBe(middle);
+    const rebuilt = p.session.gate.trace();
+    expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(trace.filter((e) => e.t <= middle)));
+    expect(p.store.getState().timeline).toEqual({ endUs: end, positionUs: middle });
+  });
+
+  it("replays the reader's actions at their moments, and a fork keeps the original run", async () => {
+    const p = page();
+    p.session.load("node m\nnode r1 replicaof m\nsettle\n", null);
+    await playThrough(p, () => 50_000);
+    await p.session.gate.advance(1_000_000);
+    const argv = ["SET", "k", "original"];
+    p.session.perform({ kind: "command", node: "m", text: argv.join(" "), argv });
+    await p.idle();
+    await p.session.gate.advance(2_000_000);
+    await p.idle();
+    const original = JSON.stringify(p.session.gate.trace());
+    const end = p.session.gate.now();
+    const actionAt = p.store.getState().actions[0]?.t ?? 0;
+    expect(p.store.getState().actions.map((a) => a.line)).toEqual(["m> SET k original"]);
+
+    // Back to before the SET, then forward again: the SET is replayed, the run is the same.
+    p.session.seek(actionAt - 1);
+    await p.idle();
+    expect(p.store.getState().actions).toEqual([]);
+    while (p.session.gate.now() < end) await p.session.gate.advance(250_000);
+    await p.idle();
+    expect(JSON.stringify(p.session.gate.trace())).toBe(original);
+
+    // Back again, and a different write: a fork.
+    p.session.seek(actionAt - 1);
+    await p.idle();
+    const other = ["SET", "k", "forked"];
+    p.session.perform({ kind: "command", node: "m", text: other.join(" "), argv: other });
+    await p.idle();
+    const runs = p.store.getState().runs;
+    expect(runs.length).toBe(2);
+    expect(p.store.getState().currentRun).toBe(runs[1]?.id);
+    expect(p.store.getState().actions.map((a) => a.line)).toEqual(["m> SET k forked"]);
+
+    // The original is still there to return to.
+    p.session.selectRun(runs[0]?.id ?? -1);
+    await p.idle();
+    expect(p.session.gate.now()).toBe(end);
+    expect(JSON.stringify(p.session.gate.trace())).toBe(original);
+  });
+
+  it("goes back to the previous step by replaying to it", async () => {
+    const p = page();
+    p.session.load(scenario("partial-resync"), "partial-resync");
+    await playToStep(p);
+    p.session.perform({ kind: "next" });
+    await playToStep(p);
+    p.session.perform({ kind: "next" });
+    await p.idle();
+    expect(p.store.getState().script.currentStep).toBe(1);
+    p.session.previousStep();
+    await p.idle();
+    // Standing before step 2 again, with step 1's narration.
+    expect(p.store.getState().script.status).toBe("waiting");
+    expect(p.store.getState().script.currentStep).toBe(0);
+  });
+});
