@@ -1,0 +1,133 @@
+import type { Page, Worker } from "@playwright/test";
+import { PlaygroundPage, expect, test } from "./fixtures";
+import type { NodeObject } from "./fixtures";
+
+// Issue 10, part 5: faults in the page itself. A node's worker that throws, a worker that
+// stops existing, and a tab hidden for an hour leave the page usable: the affected
+// process is shown as crashed (with what killed it), the others go on, and hidden time
+// is not made up for.
+
+/** The page's node workers, in the order their processes started (m, r1, r2). */
+async function nodeWorkers(page: Page, count: number): Promise<Worker[]> {
+  await expect.poll(() => page.workers().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(count);
+  return page.workers();
+}
+
+async function openSettled(page: Page): Promise<PlaygroundPage> {
+  const playground = new PlaygroundPage(page);
+  await playground.open();
+  await playground.setSpeed(10);
+  await playground.waitForLinksUp("r1", "r2");
+  return playground;
+}
+
+/** Asks a node for a key and returns what its console printed. */
+async function read(node: NodeObject, key: string): Promise<string | null> {
+  const count = await node.replies.count();
+  await node.run(`GET ${key}`);
+  await expect(node.replies).toHaveCount(count + 1);
+  return node.lastReply().textContent();
+}
+
+/** The master still takes writes and the surviving replica still follows. */
+async function expectUsable(playground: PlaygroundPage, key: string): Promise<void> {
+  const m = playground.node("m");
+  const r1 = playground.node("r1");
+  await m.run(`SET ${key} alive`);
+  await expect(m.lastReply()).toHaveText("OK");
+  await expect.poll(() => read(r1, key), { timeout: 15_000 }).toBe('"alive"');
+}
+
+test("a node worker that throws is shown crashed with its error; the rest goes on", async ({
+  page,
+}) => {
+  const playground = await openSettled(page);
+  const [, , r2Worker] = await nodeWorkers(page, 3);
+  // An exception nobody catches inside r2's worker, as a bug in the runtime would raise.
+  await r2Worker?.evaluate(() => {
+    setTimeout(() => {
+      throw new Error("injected fault in r2's worker");
+    });
+  });
+
+  const r2 = playground.node("r2");
+  await expect(r2.role).toHaveText("crashed", { timeout: 15_000 });
+  await expect(playground.eventLog).toContainText("r2 crashed: ");
+  await expect(playground.eventLog).toContainText("injected fault in r2's worker");
+  await expect(playground.node("m").role).toHaveText("master");
+  await expect(playground.node("r1").role).toHaveText("replica");
+  await expectUsable(playground, "after-throw");
+  // Its machine answers the master's next bytes with a reset: the master lets the replica go.
+  await expect(playground.node("m").link).toHaveText("1/1 replica online", { timeout: 20_000 });
+
+  // Restarting it starts a fresh worker, which catches up with the master.
+  await r2.button("Restart").click();
+  await expect(r2.role).toHaveText("replica");
+  await expect.poll(() => read(r2, "after-throw"), { timeout: 15_000 }).toBe('"alive"');
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
+test("a node worker that is gone (closed, never answering) is shown crashed; the rest goes on", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const playground = await openSettled(page);
+  const [, r1Worker] = await nodeWorkers(page, 3);
+  // The worker ends itself: no error event reaches the page, it simply never answers again.
+  await r1Worker?.evaluate(() => self.close());
+
+  const r1 = playground.node("r1");
+  await expect(r1.role).toHaveText("crashed", { timeout: 40_000 });
+  await expect(playground.eventLog).toContainText("r1 crashed: no answer within");
+  await expect(playground.node("r2").role).toHaveText("replica");
+
+  const m = playground.node("m");
+  await m.run("SET after-close alive");
+  await expect(m.lastReply()).toHaveText("OK");
+  const r2 = playground.node("r2");
+  await expect.poll(() => read(r2, "after-close"), { timeout: 15_000 }).toBe('"alive"');
+
+  await r1.button("Restart").click();
+  await playground.waitForLinksUp("r1");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
+/** Makes the page report itself hidden (or visible) as a backgrounded tab would. */
+async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((h) => {
+    Object.defineProperty(document, "visibilityState", {
+      configurable: true,
+      get: () => (h ? "hidden" : "visible"),
+    });
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => h });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
+test("a tab hidden for an hour comes back where it was, every node alive and usable", async ({
+  page,
+}) => {
+  await page.clock.install();
+  const playground = await openSettled(page);
+  await playground.setSpeed(1);
+
+  await setHidden(page, true);
+  // Let the frame in progress end, then an hour passes on the page's clocks.
+  await page.waitForTimeout(300);
+  const before = await playground.timeUs();
+  await page.clock.fastForward("01:00:00");
+  await page.waitForTimeout(1000);
+  // Hidden, the run stood still: virtual time did not move.
+  expect(await playground.timeUs()).toBe(before);
+
+  await setHidden(page, false);
+  // Back in view it runs again from where it was, without making up for the hour.
+  await expect.poll(() => playground.timeUs(), { timeout: 10_000 }).toBeGreaterThan(before);
+  expect(await playground.timeUs()).toBeLessThan(before + 60_000_000);
+  for (const name of ["m", "r1", "r2"]) {
+    await expect(playground.node(name).role).not.toHaveText("crashed");
+  }
+  await expect(playground.eventLog).not.toContainText("crashed");
+  await expectUsable(playground, "after-hour");
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
