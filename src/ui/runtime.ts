@@ -14,13 +14,8 @@ import { setupScript } from "./script/actionScript";
 import type { PageCluster } from "./session/gatedCluster";
 import type { PageAction } from "./session/pageActions";
 import { Session } from "./session/session";
-import {
-  appendConsole,
-  clearConsole,
-  pruneTraffic,
-  reduceTrace,
-  reduceViews,
-} from "./store/reduceTrace";
+import { ingestWithinBudget } from "./traceIngest";
+import { appendConsole, clearConsole, reduceViews } from "./store/reduceTrace";
 import type { PlaygroundState } from "./store/state";
 import { pairKey } from "./store/state";
 import type { PlaygroundStore } from "./store/store";
@@ -142,6 +137,7 @@ export class Runtime implements PlaygroundActions {
   private viewsFrame = 0;
   private stopped = false;
   private unsubscribe: () => void = () => undefined;
+  private flushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: PlaygroundStore,
@@ -361,7 +357,15 @@ export class Runtime implements PlaygroundActions {
     if (events.length > 0) this.viewsStale = true;
     else if (now === this.store.getState().now) return;
     const timeline = this.session.timeline(now);
-    this.store.setState((s) => pruneTraffic({ ...reduceTrace(s, events), now, timeline }, now));
+    // A burst is folded in over several tasks, a frame's budget each, so the page keeps drawing.
+    const { state, rest } = ingestWithinBudget(this.store.getState(), events, now);
+    this.pending = rest.concat(this.pending);
+    this.store.setState({ ...state, timeline });
+    if (this.pending.length > 0 && this.flushTimer === null)
+      this.flushTimer = setTimeout(() => {
+        this.flushTimer = null;
+        if (!this.stopped) this.flush();
+      }, 0);
   }
 
   private async refreshViews(): Promise<void> {
