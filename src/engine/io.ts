@@ -108,6 +108,31 @@ export type ProcessEvent =
       readonly secondReplOffset: number;
     }
   /**
+   * A server ran a write for a client that named itself (`CLIENT SETNAME`):
+   * the replication history it now holds the write at (`replId` up to
+   * `offset`), which the ledger of acknowledged writes follows.
+   */
+  | {
+      readonly type: "write";
+      readonly client: string;
+      readonly replId: string;
+      readonly offset: number;
+    }
+  /**
+   * An application client (`client NAME …`) got the answer to one of its
+   * requests: `op` says how it routed it, `server` where (`ip:port`),
+   * `sentAt` when it sent it; `wait` is the `WAIT` it sent after a write.
+   */
+  | {
+      readonly type: "appClient";
+      readonly op: "write" | "read" | "other";
+      readonly argv: readonly ByteString[];
+      readonly reply: Reply;
+      readonly server: string;
+      readonly sentAt: VirtualTime;
+      readonly wait?: { readonly argv: readonly ByteString[]; readonly reply: Reply };
+    }
+  /**
    * A Sentinel event (`sentinelEvent`), emitted beside its log line: `event`
    * is its name as Redis logs and publishes it (`+sdown`, `+switch-master`,
    * …), `payload` the rest of the line (`master mymaster 10.0.0.1 6379`),

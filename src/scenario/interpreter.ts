@@ -3,7 +3,14 @@ import type { VirtualTime } from "../engine/io";
 import { formatReply } from "../engine/resp/redisCli";
 import type { SentinelConfig } from "../engine/sentinel/sentinel";
 import type { Cluster } from "../sim/cluster";
-import type { CompareOp, ExpectFieldLine, Line, RepeatableLine, Script } from "./ast";
+import type {
+  CompareOp,
+  ExpectFieldLine,
+  ExpectLedgerLine,
+  Line,
+  RepeatableLine,
+  Script,
+} from "./ast";
 import { expand } from "./expand";
 import { readField } from "./fields";
 
@@ -114,13 +121,22 @@ export class Interpreter {
         });
         return;
       case "client":
-        throw new StepFailure(
-          "application clients are not available yet in this version of the playground",
-        );
-      case "expectLedger":
-        throw new StepFailure(
-          "the write ledger is not available yet in this version of the playground",
-        );
+        await this.cluster.startNode({
+          kind: "client",
+          name: line.name,
+          // The cluster fills in the addresses (the group's Sentinels, the node's IP).
+          route:
+            line.via.kind === "node"
+              ? { kind: "node", addr: { ip: line.via.node, port: 6379 } }
+              : {
+                  kind: "sentinel",
+                  group: line.via.group,
+                  sentinels: [],
+                  reads: line.via.reads,
+                  ...(line.via.wait ? { wait: line.via.wait } : {}),
+                },
+        });
+        return;
       case "repeat":
         for (let i = 1; i <= line.count; i++) await this.runLine(line.body, i);
         return;
@@ -239,9 +255,26 @@ export class Interpreter {
         return;
       }
       case "expectLedger":
-        throw new StepFailure(
-          "the write ledger is not available yet in this version of the playground",
-        );
+        await this.expectLedger(line);
+        return;
+    }
+  }
+
+  private async expectLedger(line: ExpectLedgerLine): Promise<void> {
+    if (!this.cluster.ledger) {
+      throw new StepFailure("this cluster keeps no ledger of acknowledged writes");
+    }
+    const ledger = await this.cluster.ledger();
+    const actual =
+      line.field === "acknowledged"
+        ? ledger.acknowledged
+        : line.field === "lost"
+          ? ledger.lost
+          : ledger.staleReads;
+    if (!compare(String(actual), line.op, String(line.value))) {
+      throw new StepFailure(
+        `expected ledger ${line.field} ${line.op} ${line.value}, got ${actual}`,
+      );
     }
   }
 

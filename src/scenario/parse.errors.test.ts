@@ -160,7 +160,7 @@ describe("a bad line is reported at its line and column", () => {
     ["link m m latency 1ms", "5:8", "expected two different processes, not 'm' twice"],
     ["cut", "5:4", "missing A: expected 'cut A B' or 'cut A'"],
     ["cut m r1 s1", "5:10", "unexpected 's1': expected 'cut A B' or 'cut A'"],
-    ["cut m app", "5:7", "'app' is a client; expected a node or a sentinel"],
+    ["sleep app 1s", "5:7", "'app' is a client; expected a node or a sentinel"],
     ["heal m m", "5:8", "expected two different processes, not 'm' twice"],
     ["reset m", "5:8", "missing B: expected 'reset A B'"],
     ["crash app", "5:7", "'app' is a client; expected a node or a sentinel"],

@@ -24,6 +24,7 @@ import { RESERVED_VARIABLES, VARIABLE_NAME } from "./expand";
 import {
   ANY,
   LineError,
+  NETWORKED,
   NODE,
   PROCESS,
   arity,
@@ -268,7 +269,11 @@ function parseLine(ctx: Ctx, from: number): Line {
     case "cut": {
       arity(ctx, w, 2, 3, USAGE.cut);
       if (w.length === 2)
-        return { ...base, kind: "cut", scope: { kind: "process", name: ref(ctx, w[1], PROCESS) } };
+        return {
+          ...base,
+          kind: "cut",
+          scope: { kind: "process", name: ref(ctx, w[1], NETWORKED) },
+        };
       const [a, b] = pair(ctx, w[1], w[2]);
       return { ...base, kind: "cut", scope: { kind: "pair", a, b } };
     }
@@ -276,7 +281,11 @@ function parseLine(ctx: Ctx, from: number): Line {
       arity(ctx, w, 1, 3, USAGE.heal);
       if (w.length === 1) return { ...base, kind: "heal", scope: { kind: "all" } };
       if (w.length === 2)
-        return { ...base, kind: "heal", scope: { kind: "process", name: ref(ctx, w[1], PROCESS) } };
+        return {
+          ...base,
+          kind: "heal",
+          scope: { kind: "process", name: ref(ctx, w[1], NETWORKED) },
+        };
       const [a, b] = pair(ctx, w[1], w[2]);
       return { ...base, kind: "heal", scope: { kind: "pair", a, b } };
     }

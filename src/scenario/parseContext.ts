@@ -22,6 +22,8 @@ export type NameKind = "node" | "sentinel" | "client";
 export const PROCESS: readonly NameKind[] = ["node", "sentinel"];
 export const NODE: readonly NameKind[] = ["node"];
 export const ANY: readonly NameKind[] = ["node", "sentinel", "client"];
+/** What has a network address, so `cut`, `heal`, `reset` and `link` apply to it. */
+export const NETWORKED: readonly NameKind[] = ANY;
 
 /** Thrown inside one line's parse; caught by the line loop. */
 export class LineError extends Error {
@@ -158,8 +160,8 @@ export function refText(
 
 /** Two different processes. */
 export function pair(ctx: Ctx, a: Token | undefined, b: Token | undefined): [string, string] {
-  const x = ref(ctx, a, PROCESS);
-  const y = ref(ctx, b, PROCESS);
+  const x = ref(ctx, a, NETWORKED);
+  const y = ref(ctx, b, NETWORKED);
   if (x === y) throw new LineError(col(b), `expected two different processes, not '${x}' twice`);
   return [x, y];
 }

@@ -4,17 +4,22 @@ import type { Reply } from "../engine/reply";
 import type { NodeView } from "../engine/server/view";
 import { SENTINEL_PORT } from "../engine/sentinel/instance";
 import type { SentinelConfig, SentinelMonitor } from "../engine/sentinel/sentinel";
+import type { AppRoute } from "../engine/client/appClient";
+import type { LedgerSummary } from "./ledger";
 import type { PathSettings } from "./network";
 import type { TraceEvent } from "./trace";
 
-/** How a process is started: a redis-server (`node …`) or a Sentinel (`sentinel …`). */
-export type NodeSpec = ServerSpec | SentinelSpec;
+/**
+ * How a process is started: a redis-server (`node …`), a Sentinel
+ * (`sentinel …`) or an application client (`client …`).
+ */
+export type NodeSpec = ServerSpec | SentinelSpec | ClientSpec;
 
 export const REDIS_PORT = 6379;
 
-/** The port a process of this spec listens on: 6379, or 26379 for a Sentinel. */
+/** The port a process of this spec listens on: 6379, 26379 for a Sentinel, none (0) for a client. */
 export function listenPort(spec: NodeSpec): number {
-  return spec.kind === "sentinel" ? SENTINEL_PORT : REDIS_PORT;
+  return spec.kind === "sentinel" ? SENTINEL_PORT : spec.kind === "client" ? 0 : REDIS_PORT;
 }
 
 /** `node NAME [replicaof MASTER] [priority N]`: a redis-server on port 6379. */
@@ -41,6 +46,19 @@ export interface SentinelSpec {
   /** `down-after-milliseconds`, `failover-timeout`, `parallel-syncs` for every monitor. */
   readonly sentinelConfig: SentinelConfig;
   // Server settings a Sentinel does not have (so code reading them from any spec still compiles).
+  readonly replicaOf?: never;
+  readonly config?: never;
+}
+
+/**
+ * `client NAME sentinel GROUP …` / `client NAME node NODE`: an application
+ * client on its own machine. The cluster fills in addresses when it starts
+ * it: the Sentinels that monitor GROUP, or NODE's address.
+ */
+export interface ClientSpec {
+  readonly kind: "client";
+  readonly name: string;
+  readonly route: AppRoute;
   readonly replicaOf?: never;
   readonly config?: never;
 }
@@ -117,6 +135,11 @@ export interface Cluster {
   loadRdb(node: string, bytes: ByteString): Promise<void>;
   /** What the page draws of every running redis-server (not the Sentinels), now. */
   views(): Promise<readonly NodeView[]>;
+  /**
+   * The ledger of writes acknowledged to application clients (`expect
+   * ledger …`); absent where none is kept (a cluster of real processes).
+   */
+  ledger?(): Promise<LedgerSummary>;
   /** Calls `listener` with new trace events as they happen; returns the unsubscribe function. */
   onTrace(listener: (events: readonly TraceEvent[]) => void): () => void;
 }

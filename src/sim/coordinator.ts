@@ -21,6 +21,7 @@ import type {
   PeerInfo,
   TraceRecord,
 } from "./hostStep";
+import { EVENTS_PER_STEP } from "./hostStep";
 import { NetworkModel } from "./network";
 import { earlierKey, endOf, startOf } from "./order";
 import { isQuiet, trafficInFlight } from "./quiet";
@@ -474,11 +475,14 @@ export class Coordinator implements Cluster {
   private async runSteps(action: (slot: Slot) => HostAction): Promise<HostReport[]> {
     let reports = await this.stepAll(action);
     const all = [...reports.values()];
-    while (all.length > 0 && [...reports.values()].some((r) => r.more === true)) {
-      const last = reports;
+    const unfinished = (s: Slot) =>
+      action(s).kind === "run" &&
+      (reports.get(s.name)?.more === true || this.inputs.has(s.name));
+    while ([...this.slots.values()].some(unfinished)) {
+      const again = new Set([...this.slots.values()].filter(unfinished));
       reports = await this.stepAll((s) => {
         const a = action(s);
-        return last.get(s.name)?.more === true && a.kind === "run" ? { ...a, resume: true } : IDLE;
+        return again.has(s) && a.kind === "run" ? { ...a, resume: true } : IDLE;
       });
       all.push(...reports.values());
     }
@@ -665,14 +669,21 @@ export class Coordinator implements Cluster {
       const newPeers = this.seenPeers.get(slot.name) !== this.peersVersion ? peers : undefined;
       this.seenNetwork.set(slot.name, this.networkVersion);
       this.seenPeers.set(slot.name, this.peersVersion);
+      const inputs = this.takeInputs(slot.name);
+      let hostAction = action(slot);
+      // Inputs go over in parts (one message must not grow with a burst), so a
+      // run may not pass the first input still held here.
+      const held = this.inputs.get(slot.name)?.[0];
+      if (held && hostAction.kind === "run")
+        hostAction = { ...hostAction, bound: earlierKey(hostAction.bound, held) };
       steps.set(slot.name, {
         round: this.round,
         now: this.time,
         expect: this.counts.expect(slot.name, this.slots.keys()),
-        inputs: this.takeInputs(slot.name),
+        inputs,
         ...(network ? { network } : {}),
         ...(newPeers ? { peers: newPeers } : {}),
-        action: action(slot),
+        action: hostAction,
       });
     }
     this.counters.steps++;
@@ -728,10 +739,14 @@ export class Coordinator implements Cluster {
     await this.hosts.spawn({ name: slot.name, ip: slot.ip, rank: slot.rank, from });
   }
 
+  /** The inputs a step hands a host: the oldest, at most `EVENTS_PER_STEP` of them. */
   private takeInputs(name: string): HarnessInput[] {
     const list = this.inputs.get(name) ?? [];
-    this.inputs.delete(name);
-    return list;
+    if (list.length <= EVENTS_PER_STEP) {
+      this.inputs.delete(name);
+      return list;
+    }
+    return list.splice(0, EVENTS_PER_STEP);
   }
 
   private pushInput(slot: Slot, input: ProcessInput): void {

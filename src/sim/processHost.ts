@@ -8,7 +8,8 @@ import { genSentinelInfo } from "../engine/sentinel/commands";
 import { SENTINEL_PORT, currentMasterAddress } from "../engine/sentinel/instance";
 import { Sentinel } from "../engine/sentinel/sentinel";
 import { sentinelView } from "../engine/sentinel/view";
-import type { NodeSpec, SentinelSpec, ServerSpec } from "./cluster";
+import type { ClientSpec, NodeSpec, SentinelSpec, ServerSpec } from "./cluster";
+import { AppClient } from "../engine/client/appClient";
 import { REDIS_PORT } from "./cluster";
 import type { QueueKey } from "./eventQueue";
 import { HostQueue, isSegment } from "./hostQueue";
@@ -24,6 +25,7 @@ import type {
   QuietSummary,
   ReleasedDir,
 } from "./hostStep";
+import { EVENTS_PER_STEP } from "./hostStep";
 import { JitterStream } from "./jitter";
 import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
 import { keyspaceDigest } from "./keyspaceDigest";
@@ -36,8 +38,7 @@ import type { TraceEvent } from "./trace";
 
 export { REDIS_PORT, SENTINEL_PORT };
 
-/** The most events one `run` step fires; the rest of its window follows in further steps. */
-export const EVENTS_PER_STEP = 2048;
+export { EVENTS_PER_STEP };
 
 export interface HostOptions {
   /** The run seed: process seeds and jitter streams are split from it. */
@@ -75,7 +76,7 @@ export class ProcessHost {
   private stalledUntil: VirtualTime = 0;
   private timerAt: VirtualTime | null = null;
   private restartSpec: NodeSpec | null = null;
-  private process: Server | Sentinel | null = null;
+  private process: Server | Sentinel | AppClient | null = null;
   private queue = new HostQueue();
   private readonly conns = new Map<ConnId, HostConn>();
   private readonly jitterStreams = new Map<string, JitterStream>();
@@ -457,7 +458,9 @@ export class ProcessHost {
     const process =
       spec.kind === "sentinel"
         ? this.startSentinel(spec, epochMs)
-        : this.startServer(spec, epochMs, version);
+        : spec.kind === "client"
+          ? this.startClient(spec)
+          : this.startServer(spec, epochMs, version);
     this.process = process;
     this.stalledUntil = 0;
     this.timerAt = null;
@@ -468,7 +471,7 @@ export class ProcessHost {
       ip: this.ip,
       runId: process.runId,
       replicaOf: spec.replicaOf ?? null,
-      ...(spec.kind === "sentinel" ? { kind: "sentinel" as const } : {}),
+      ...(spec.kind === "sentinel" || spec.kind === "client" ? { kind: spec.kind } : {}),
     });
     // Boot: the first serverCron is asked for by the process itself.
     this.timerAt = process.startTime + 1000;
@@ -517,6 +520,18 @@ export class ProcessHost {
     });
   }
 
+  /** An application client: addresses were resolved when the coordinator started it. */
+  private startClient(spec: ClientSpec): AppClient {
+    return new AppClient({
+      name: this.name,
+      ip: this.ip,
+      incarnation: this.incarnation,
+      seed: this.seedFor(),
+      startTime: this.now,
+      route: spec.route,
+    });
+  }
+
   /**
    * The process dies: its ends close, and the machine sends a FIN for each.
    * `peerOpen` names the connections whose other end is open (read at a step
@@ -557,7 +572,9 @@ export class ProcessHost {
    * that Sentinel rewrites after a failover would say. (Its id, epoch and
    * the replicas and Sentinels it knew are not kept: it finds them again.)
    */
-  private specToRestart(process: Server | Sentinel): NodeSpec {
+  private specToRestart(process: Server | Sentinel | AppClient): NodeSpec {
+    if (process instanceof AppClient)
+      return { kind: "client", name: this.name, route: process.route };
     if (process instanceof Server) {
       return {
         name: this.name,

@@ -6,7 +6,7 @@ export interface SlotAddress {
   readonly name: string;
   readonly ip: string;
   /** Absent means a server. */
-  readonly kind?: "server" | "sentinel";
+  readonly kind?: "server" | "sentinel" | "client";
 }
 
 /** Which paths are cut. */

@@ -1,6 +1,7 @@
 import type { ByteString } from "../engine/bytes";
 import type { ConnId, ProcessEvent, VirtualTime } from "../engine/io";
 import type { Reply } from "../engine/reply";
+import type { LedgerChange } from "./ledger";
 
 /**
  * Everything that happened in a run, in order: what the page draws and what
@@ -16,8 +17,8 @@ export type TraceEvent =
       readonly runId: string;
       /** Always null for a Sentinel. */
       readonly replicaOf: string | null;
-      /** Present only for a Sentinel (a redis-server's event has no `kind`, as before). */
-      readonly kind?: "sentinel";
+      /** Present only for a Sentinel or a client (a redis-server's event has no `kind`, as before). */
+      readonly kind?: "sentinel" | "client";
     }
   /** `error`: the process died of an exception (an engine bug), not of a `crash` line. */
   | {
@@ -93,6 +94,8 @@ export type TraceEvent =
       readonly fault: string;
       readonly nodes: readonly string[];
     }
+  /** The ledger of acknowledged writes changed (see `ledger.ts`); recorded by the coordinator. */
+  | ({ readonly t: VirtualTime; readonly type: "ledger" } & LedgerChange)
   | {
       readonly t: VirtualTime;
       readonly type: "stall";

@@ -52,6 +52,8 @@ export interface Client {
   multiDirty: boolean;
   /** `woff`: master_repl_offset right after this client's last propagated command. */
   woff: number;
+  /** `CLIENT SETNAME`; empty when unnamed. */
+  name: string;
   /** `replica` once it sent SYNC/PSYNC; `master` for a replica's link to its master. */
   flag: "normal" | "replica" | "master";
   /** What it announced with REPLCONF before PSYNC. */

@@ -154,6 +154,9 @@ export function finishUnit(s: Server, client: Client, unit: ExecutionUnit, wrap:
   const before = s.masterReplOffset;
   s.propagate(unit.ops, wrap);
   if (s.masterReplOffset !== before) client.woff = s.masterReplOffset;
+  if (unit.ops.length > 0 && client.name !== "" && client.flag === "normal") {
+    s.emit({ type: "write", client: client.name, replId: s.replId, offset: s.masterReplOffset });
+  }
 }
 
 /** `call`: runs one command and records what it propagates into `unit`. */

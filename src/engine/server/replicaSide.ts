@@ -479,6 +479,7 @@ function createMasterClient(s: Server, link: MasterLink, db: number): Client {
     multiDirty: false,
     woff: 0,
     flag: "master",
+    name: "",
     replconf: { listeningPort: 0, ip: null, capaEof: false, capaPsync2: false },
     parser: null,
     blocked: null,

@@ -334,6 +334,7 @@ export class Server implements Process {
       multiDirty: false,
       woff: 0,
       flag: "normal",
+      name: "",
       replconf: { listeningPort: 0, ip: null, capaEof: false, capaPsync2: false },
       parser: conn === null ? null : new RequestParser(),
       blocked: null,

@@ -98,7 +98,7 @@ export function clientInfoString(s: Server, c: Client): string {
   const ageSec = Math.floor((s.now - c.createdAt) / 1e6);
   const idleSec = Math.floor((s.now - c.lastInteractionUs) / 1e6);
   const flags = c.flag === "replica" ? "S" : c.flag === "master" ? "M" : "N";
-  return `id=${c.id} addr=${c.peerIp}:${c.peerPort} laddr=${s.ip}:${s.port} fd=${c.id + 6} name= age=${ageSec} idle=${idleSec} flags=${flags} db=${c.db} multi=${c.multi === null ? -1 : c.multi.length}`;
+  return `id=${c.id} addr=${c.peerIp}:${c.peerPort} laddr=${s.ip}:${s.port} fd=${c.id + 6} name=${c.name} age=${ageSec} idle=${idleSec} flags=${flags} db=${c.db} multi=${c.multi === null ? -1 : c.multi.length}`;
 }
 
 function replicaof(s: Server, client: Client, argv: readonly ByteString[]): Reply {
@@ -237,6 +237,16 @@ function clientCmd(s: Server, client: Client, argv: readonly ByteString[]): Repl
     return bulk(lines.join(""));
   }
   if (sub === "info") return bulk(clientInfoString(s, client) + "\n");
+  if (sub === "setname" && argv.length === 3) {
+    const name = argv[2] ?? "";
+    // `clientSetName`: printable characters, no spaces.
+    if (!/^[!-~]*$/.test(name)) {
+      return error("ERR Client names cannot contain spaces, newlines or special characters.");
+    }
+    client.name = name;
+    return OK;
+  }
+  if (sub === "getname" && argv.length === 2) return bulk(client.name === "" ? null : client.name);
   if (sub === "kill") {
     if (argv.length === 3) {
       const addr = argv[2] ?? "";

@@ -155,7 +155,8 @@ export class LegacyInProcessCluster implements Cluster {
 
   private boot(slot: ProcessSlot, spec: NodeSpec): void {
     // Frozen before Sentinels existed: the determinism tests compare it on server-only scripts.
-    if (spec.kind === "sentinel") throw new ClusterError("the reference cluster has no Sentinels");
+    if (spec.kind === "sentinel" || spec.kind === "client")
+      throw new ClusterError("the reference cluster has no Sentinels and no application clients");
     const server = new Server({
       name: slot.name,
       ip: slot.ip,

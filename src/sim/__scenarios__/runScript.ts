@@ -17,10 +17,10 @@ export function scenarioFiles(): string[] {
   );
 }
 
-/** Whether a scenario file starts a Sentinel (the frozen reference cluster cannot run it). */
+/** Whether a scenario file starts a Sentinel or a client (the frozen reference cluster runs neither). */
 export function usesSentinel(file: string): boolean {
   const parsed = parseScenario(readFileSync(file, "utf8"), file);
-  return parsed.ok && parsed.script.lines.some((l) => l.kind === "sentinel");
+  return parsed.ok && parsed.script.lines.some((l) => l.kind === "sentinel" || l.kind === "client");
 }
 
 export interface ScriptRun {
