@@ -8,6 +8,8 @@ import { Timeline } from "./log/Timeline";
 import { NodePanel } from "./nodes/NodePanel";
 import { playgroundStore, usePlayground } from "./store/store";
 import { Topology } from "./topology/Topology";
+import { GuidePanel } from "./session/GuidePanel";
+import { TimeScrubber } from "./timeline/TimeScrubber";
 import type { PacketKind } from "./packets/packetLabel";
 
 const LEGEND: readonly { kind: PacketKind; text: string }[] = [
@@ -71,6 +73,7 @@ export function App() {
             </ul>
           </div>
           <Topology />
+          <TimeScrubber />
           <p className="hint">
             Hover or tap a packet for its bytes. Drag nodes to rearrange. The button on a link cuts
             or heals it.
@@ -82,6 +85,7 @@ export function App() {
           ))}
         </section>
         <aside className="side">
+          <GuidePanel />
           <section className="card" aria-labelledby="ring-title">
             <div className="card-head">
               <h2 id="ring-title">Replication backlog</h2>

@@ -3,6 +3,7 @@ import { createRoot } from "react-dom/client";
 import { ActionsContext } from "./actionsContext";
 import { App } from "./App";
 import { FIRST_NODES, Runtime, createCluster, seedFrom } from "./runtime";
+import { builtinFrom } from "./session/builtins";
 import { playgroundStore } from "./store/store";
 import "./styles.css";
 
@@ -14,9 +15,16 @@ async function boot(): Promise<void> {
   if (harness) (await import("../host/harness")).installHarness();
 
   const seed = seedFrom(search);
-  const cluster = await createCluster(seed, harness ? "?cluster=inprocess" : search);
-  const runtime = new Runtime(playgroundStore, cluster, seed);
-  if (!harness) runtime.start(FIRST_NODES);
+  const clusterSearch = harness ? "?cluster=inprocess" : search;
+  const cluster = await createCluster(seed, clusterSearch);
+  const runtime = new Runtime(playgroundStore, cluster, seed, (s) =>
+    createCluster(s, clusterSearch),
+  );
+  // `?scenario=NAME` opens a built-in scenario; the guided panel says so when NAME is unknown.
+  const asked = builtinFrom(search);
+  const script =
+    asked.kind === "found" ? { text: asked.scenario.text, name: asked.scenario.name } : undefined;
+  if (!harness) runtime.start(FIRST_NODES, script);
 
   const root = document.getElementById("root");
   if (!root) throw new Error("index.html has no #root");

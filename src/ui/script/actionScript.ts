@@ -48,13 +48,19 @@ export function withActions(
   fromUs: VirtualTime,
 ): string {
   const lines = script.replace(/\n+$/, "").split("\n");
+  return `${[...lines, ...actionLines(actions, fromUs)].join("\n")}\n`;
+}
+
+/** Actions as script lines, each after an `advance` of the time since the one before (from `fromUs`). */
+export function actionLines(actions: readonly RecordedAction[], fromUs: VirtualTime): string[] {
+  const lines: string[] = [];
   let at = fromUs;
   for (const a of actions) {
     if (a.t > at) lines.push(`advance ${formatDurationUs(a.t - at)}`);
     at = Math.max(at, a.t);
     lines.push(a.line);
   }
-  return `${lines.join("\n")}\n`;
+  return lines;
 }
 
 /** A fault as the scenario line that applies it, or null for one the language has no line for. */
