@@ -7,7 +7,7 @@ import { WorkerCluster } from "../host/workerCluster";
 import type { Fault } from "../sim/cluster";
 import { ClusterError } from "../sim/cluster";
 import type { TraceEvent } from "../sim/trace";
-import { tokenize } from "../scenario/tokenize";
+import { readConsoleLine } from "./nodes/consoleInput";
 import type { Flight } from "./playback/pacing";
 import { SPEEDS, nextArrival, virtualRate } from "./playback/pacing";
 import { setupScript } from "./script/actionScript";
@@ -205,27 +205,25 @@ export class Runtime implements PlaygroundActions {
   // ---- actions -------------------------------------------------------------
 
   submitLine(node: string, line: string): void {
-    const trimmed = line.trim();
-    if (trimmed === "") return;
-    if (trimmed.toLowerCase() === "clear") {
-      this.store.setState((s) => clearConsole(s, node));
-      return;
+    const input = readConsoleLine(line);
+    switch (input.kind) {
+      case "empty":
+        return;
+      case "clear":
+        this.store.setState((s) => clearConsole(s, node));
+        return;
+      case "error":
+        this.store.setState((s) =>
+          appendConsole(s, node, [
+            { kind: "input", text: input.echo },
+            { kind: "error", text: input.message },
+          ]),
+        );
+        return;
+      case "command":
+        this.send(node, line, input.argv);
+        return;
     }
-    const parsed = tokenize(line);
-    if (!parsed.ok) {
-      this.store.setState((s) =>
-        appendConsole(s, node, [
-          { kind: "input", text: line },
-          { kind: "error", text: "Invalid argument(s)" },
-        ]),
-      );
-      return;
-    }
-    this.send(
-      node,
-      line,
-      parsed.tokens.map((t) => t.bytes),
-    );
   }
 
   runCommand(node: string, argv: readonly string[]): void {
