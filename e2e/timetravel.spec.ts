@@ -1,0 +1,86 @@
+import { expect, test } from "./fixtures";
+
+// Time travel: the scrubber under the diagram rebuilds the cluster as it was at an
+// earlier moment (replaying the script and the reader's actions on fresh workers),
+// one event back and forth, and "Fork here" continues from the past keeping the original.
+
+test.describe("time travel", () => {
+  test("scrubbing back shows an earlier offset, and forward again the later one", async ({
+    page,
+    playground,
+  }) => {
+    const m = playground.node("m");
+    await playground.waitForLinksUp("r1", "r2");
+    for (const cmd of ["SET a 1", "SET b 2", "SET c 3"]) await m.run(cmd);
+    await expect(m.dbsize).toHaveText("3");
+    await expect(playground.node("r2").dbsize).toHaveText("3", { timeout: 10_000 });
+    await playground.pause();
+    const late = await m.offsetValue();
+    const end = await playground.timeUs();
+    expect(late).toBeGreaterThan(0);
+
+    // The keyboard moves the slider a tenth of the run at a time; each move rebuilds the past.
+    const scrubber = page.getByTestId("scrubber");
+    await scrubber.focus();
+    await scrubber.press("Home");
+    await expect.poll(() => playground.timeUs()).toBe(0);
+    await expect(m.dbsize).toHaveText("0");
+    await expect.poll(() => m.offsetValue()).toBeLessThan(late);
+    await expect(page.getByText(/In the past/)).toBeVisible();
+
+    // The mouse, too: a click on the track at three quarters of the way.
+    const box = await scrubber.boundingBox();
+    if (!box) throw new Error("no scrubber");
+    await page.mouse.click(box.x + box.width * 0.999, box.y + box.height / 2);
+    await expect.poll(() => playground.timeUs()).toBeGreaterThan(end * 0.9);
+    await scrubber.press("End");
+    await expect.poll(() => playground.timeUs()).toBe(end);
+    await expect(m.offset).toHaveText(String(late));
+    await expect(m.dbsize).toHaveText("3");
+
+    // One event back: the clock goes back to the last thing that happened before now.
+    await page.getByTestId("event-back").click();
+    await expect.poll(() => playground.timeUs()).toBeLessThan(end);
+  });
+
+  test("a fork continues from the past with new actions and keeps the original run", async ({
+    page,
+    playground,
+  }) => {
+    const m = playground.node("m");
+    await playground.waitForLinksUp("r1", "r2");
+    await m.run("SET k original");
+    await expect(playground.node("r1").dbsize).toHaveText("1", { timeout: 10_000 });
+    await playground.pause();
+    const end = await playground.timeUs();
+    const offset = await m.offsetValue();
+
+    await page.getByTestId("scrubber").focus();
+    await page.getByTestId("scrubber").press("PageDown");
+    await expect.poll(() => playground.timeUs()).toBeLessThan(end);
+    // Still before the SET? Go back until the key is not there yet.
+    for (let i = 0; i < 10 && (await m.dbsize.textContent()) !== "0"; i++) {
+      await page.getByTestId("scrubber").press("PageDown");
+      await page.waitForTimeout(300);
+    }
+    await expect(m.dbsize).toHaveText("0");
+    await page.getByTestId("fork").click();
+    const runs = page.getByTestId("run-picker");
+    await expect(runs.locator("option")).toHaveCount(2);
+    await expect(runs.locator("option:checked")).toHaveText(/^Fork 1 at /);
+
+    await m.run("SET k forked");
+    await m.run("GET k");
+    await expect(m.lastReply()).toHaveText('"forked"');
+    await playground.play();
+    await expect(playground.node("r1").dbsize).toHaveText("1", { timeout: 10_000 });
+
+    // Back to the original: its end, its write.
+    await playground.pause();
+    await runs.selectOption({ label: "Original run" });
+    await expect.poll(() => playground.timeUs()).toBe(end);
+    await expect(m.offset).toHaveText(String(offset));
+    await m.run("GET k");
+    await expect(m.lastReply()).toHaveText('"original"');
+  });
+});
