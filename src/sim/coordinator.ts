@@ -31,6 +31,14 @@ import type { TraceEvent } from "./trace";
 /** Default Unix time at virtual time 0: 2026-01-01T00:00:00Z. */
 export const DEFAULT_EPOCH_MS = 1767225600000;
 
+/**
+ * The most processes one run holds, servers, Sentinels and clients together:
+ * in the page each is a Web Worker, and every window of time steps them all
+ * (docs/limits.md). Scripts get the same limit everywhere, so a run that
+ * works in `npm run sim` works in the page.
+ */
+export const MAX_PROCESSES = 16;
+
 export interface CoordinatorOptions {
   readonly seed: number;
   readonly epochMs?: number;
@@ -200,6 +208,11 @@ export class Coordinator implements Cluster {
   startNode(spec: NodeSpec): Promise<void> {
     return this.exclusive(async () => {
       if (this.slots.has(spec.name)) throw new ClusterError(`node ${spec.name} already exists`);
+      if (this.slots.size >= MAX_PROCESSES) {
+        throw new ClusterError(
+          `cannot start ${spec.name}: a run holds at most ${MAX_PROCESSES} processes (servers, Sentinels and clients)`,
+        );
+      }
       const resolved = this.resolveMonitors(spec);
       const rank = this.slots.size;
       const slot: Slot = {
@@ -476,8 +489,7 @@ export class Coordinator implements Cluster {
     let reports = await this.stepAll(action);
     const all = [...reports.values()];
     const unfinished = (s: Slot) =>
-      action(s).kind === "run" &&
-      (reports.get(s.name)?.more === true || this.inputs.has(s.name));
+      action(s).kind === "run" && (reports.get(s.name)?.more === true || this.inputs.has(s.name));
     while ([...this.slots.values()].some(unfinished)) {
       const again = new Set([...this.slots.values()].filter(unfinished));
       reports = await this.stepAll((s) => {
