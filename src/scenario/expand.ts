@@ -8,7 +8,7 @@
  */
 import type { ByteString } from "../engine/bytes";
 
-/** The largest `$bytes(N)`: enough for slow snapshots, small enough for a JS string. */
+/** The largest `$bytes(N)`, and the largest word after expansion: enough for slow snapshots, small enough for a JS string. */
 export const MAX_BYTES_EXPANSION = 64 * 1024 * 1024;
 
 /** Variable names (`let VAR = …`). `i` and `bytes` are reserved for the built-ins. */
@@ -106,26 +106,38 @@ export function expand(
 ): ExpandResult {
   let out = "";
   for (const part of scanExpansions(word)) {
+    let piece: ByteString;
     switch (part.kind) {
       case "text":
-        out += part.text;
+        piece = part.text;
         break;
       case "variable": {
         const value = vars.get(part.name);
         if (value === undefined) return { ok: false, message: `undefined variable $${part.name}` };
-        out += value;
+        piece = value;
         break;
       }
       case "count":
         if (count === undefined) return { ok: false, message: "$i is only defined inside repeat" };
-        out += String(count);
+        piece = String(count);
         break;
       case "bytes":
-        out += "x".repeat(part.length);
+        if (out.length + part.length > MAX_BYTES_EXPANSION) return tooLarge();
+        piece = "x".repeat(part.length);
         break;
       case "invalid":
         return { ok: false, message: part.message };
     }
+    // `let` can double a value line after line: stop before a string the page cannot hold.
+    if (out.length + piece.length > MAX_BYTES_EXPANSION) return tooLarge();
+    out += piece;
   }
   return { ok: true, value: out };
+}
+
+function tooLarge(): ExpandResult {
+  return {
+    ok: false,
+    message: `the word expands to more than ${MAX_BYTES_EXPANSION} bytes, the most one argument may hold`,
+  };
 }

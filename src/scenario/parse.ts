@@ -76,6 +76,8 @@ export function formatError(e: ScenarioError): string {
 const GROUP_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const LEDGER_FIELDS: readonly LedgerField[] = ["acknowledged", "lost", "stale-reads"];
 const MAX_REPEAT = 1_000_000;
+/** The longest script, in characters (docs/limits.md): a long tutorial is a few thousand. */
+export const MAX_SCRIPT_CHARS = 1_000_000;
 /** Sentinel settings held in milliseconds that also accept a duration (`5s`). */
 const MS_DURATION_PARAMS: ReadonlySet<string> = new Set([
   "sentinel-down-after",
@@ -128,12 +130,23 @@ const NOT_REPEATABLE: ReadonlySet<string> = new Set(
   "title seed epoch redis node sentinel client repeat".split(" "),
 );
 
+/** A script over the limit: one error where the limit is crossed. */
+function tooLong(body: string, file: string): ParseResult {
+  const before = body.slice(0, MAX_SCRIPT_CHARS);
+  const line = before.split("\n").length;
+  const column = MAX_SCRIPT_CHARS - before.lastIndexOf("\n");
+  const message = `the script is too long: ${body.length} characters, at most ${MAX_SCRIPT_CHARS}`;
+  return { ok: false, errors: [{ file, line, column, message }] };
+}
+
 /**
  * Parses a whole scenario. On success the script holds every line in order and
  * the hoisted title, seed, epoch and Redis version; otherwise every error, in order.
  */
 export function parseScenario(text: string, file = "<script>"): ParseResult {
-  const rawLines = (text.startsWith("\uFEFF") ? text.slice(1) : text).split("\n");
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  if (body.length > MAX_SCRIPT_CHARS) return tooLong(body, file);
+  const rawLines = body.split("\n");
   const sources = rawLines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
   const st: State = {
     names: new Map(),
