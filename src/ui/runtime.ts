@@ -71,6 +71,8 @@ export interface PlaygroundActions {
   writeBurst(master: string, count: number, valueBytes: number): void;
   /** The node's dataset as a `dump.rdb` file, now (a query: it changes nothing). */
   dumpRdb(node: string): Promise<ByteString>;
+  /** The current run's trace, as far as the page keeps it (for the export; a query). */
+  traceEvents(): Promise<readonly TraceEvent[]>;
   /** Loads a `dump.rdb` into the node at the current virtual time (the outcome shows in the log). */
   loadRdb(node: string, bytes: ByteString): void;
   setPaused(paused: boolean): void;
@@ -263,6 +265,10 @@ export class Runtime implements PlaygroundActions {
 
   dumpRdb(node: string): Promise<ByteString> {
     return this.playback.run(() => this.cluster.dumpRdb(node));
+  }
+
+  traceEvents(): Promise<readonly TraceEvent[]> {
+    return this.playback.run(() => Promise.resolve(this.cluster.trace()));
   }
 
   loadRdb(node: string, bytes: ByteString): void {

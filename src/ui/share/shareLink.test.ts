@@ -17,6 +17,7 @@ const run: SharedRun = {
   ],
   seed: 7,
   positionUs: 2_500_000,
+  doneAtUs: 1_000_000,
 };
 
 async function tokenOf(json: string): Promise<string> {
@@ -76,6 +77,7 @@ describe("share links", () => {
       ),
       seed: fc.nat(),
       positionUs: fc.maxSafeNat(),
+      doneAtUs: fc.option(fc.maxSafeNat(), { nil: null }),
     });
     await fc.assert(
       fc.asyncProperty(arbitraryRun, async (r) => {
@@ -178,6 +180,7 @@ describe("share links", () => {
           ],
           seed: 1,
           positionUs: 14_000_000,
+          doneAtUs: 10_000_000,
         },
         library,
       );

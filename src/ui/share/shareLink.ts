@@ -14,6 +14,8 @@ export interface SharedRun {
   readonly script: string;
   /** What the reader did on top of the script, with the virtual times it took effect. */
   readonly actions: readonly RecordedAction[];
+  /** When the script's own lines had all run (the actions' times count from it), or null. */
+  readonly doneAtUs: number | null;
   readonly seed: number;
   /** The virtual time the view shows. */
   readonly positionUs: number;
@@ -61,6 +63,7 @@ export async function encodeShare(
     p: run.positionUs,
     ...(builtin ? { h: textHash(run.script) } : { t: run.script }),
     a: run.actions.map((a) => [a.t, a.line]),
+    ...(run.doneAtUs !== null ? { d: run.doneAtUs } : {}),
   });
   const packed = await deflateRaw(new TextEncoder().encode(json));
   return `${SHARE_VERSION}.${toBase64Url(packed)}`;
@@ -117,13 +120,15 @@ function readRun(
   if (typeof json !== "object" || json === null || Array.isArray(json))
     return problem("its content is not a run");
   const o = json as Record<string, unknown>;
-  const { n, s, p, t, h, a } = o;
-  const extra = Object.keys(o).filter((k) => !["n", "s", "p", "t", "h", "a"].includes(k));
+  const { n, s, p, t, h, a, d } = o;
+  const extra = Object.keys(o).filter((k) => !["n", "s", "p", "t", "h", "a", "d"].includes(k));
   if (extra.length > 0)
     return problem(`its content has fields this format does not know: ${extra.join(", ")}`);
   if (n !== null && typeof n !== "string") return problem("its scenario name is not text");
   if (!isWhole(s)) return problem("its seed is not a whole number");
   if (!isWhole(p)) return problem("its position is not a whole number of microseconds");
+  if (d !== undefined && !isWhole(d))
+    return problem("its script end is not a whole number of microseconds");
   let script: string;
   let notice: string | null = null;
   if (typeof t === "string" && h === undefined) {
@@ -145,7 +150,8 @@ function readRun(
       return problem(`its action ${i + 1} is not a time and a script line`);
     actions.push({ t: item[0], line: item[1] });
   }
-  return { run: { name: n, seed: s, positionUs: p, script, actions }, notice };
+  const doneAtUs = d ?? null;
+  return { run: { name: n, seed: s, positionUs: p, script, actions, doneAtUs }, notice };
 }
 
 /** FNV-1a over the UTF-16 code units, as 8 hex digits: enough to notice that a built-in changed. */
