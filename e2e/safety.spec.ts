@@ -98,6 +98,69 @@ test.describe("hostile text", () => {
   });
 });
 
+test.describe("hostile scripts", () => {
+  test("a script's title, steps and narration full of HTML show as text and never run", async ({
+    page,
+  }) => {
+    const w = await watch(page);
+    const playground = new PlaygroundPage(page);
+    await playground.open();
+    await playground.pause();
+    const title = `<img src=x onerror="window.__pwned='title';alert(1)">`;
+    const step1 = `<script>window.__pwned='step'</script>`;
+    const say1 = `<img src=x onerror="window.__pwned='say'"> javascript:alert(3)`;
+    const step2 = `javascript:window.__pwned='step2'`;
+    const say2 = `<a href="javascript:window.__pwned='link'">click</a>`;
+    const script = [
+      `title ${title}`,
+      "node m",
+      "node r1 replicaof m",
+      "settle",
+      `step ${step1}`,
+      `say ${say1}`,
+      `m> SET '<svg/onload=alert(1)>' '<img src=x onerror=alert(2)>'`,
+      "settle",
+      `step ${step2}`,
+      `say ${say2}`,
+    ].join("\n");
+    await page.getByTestId("script-editor").locator("summary").click();
+    await page.getByTestId("editor-text").fill(script);
+    await expect(page.getByText("The script parses.")).toBeVisible();
+    await page.getByTestId("editor-run").click();
+    await playground.setSpeed(100);
+    await playground.play();
+
+    const guide = page.getByTestId("guide");
+    await expect(guide).toContainText(title);
+    const next = page.getByTestId("guide-next");
+    await expect(page.getByTestId("guide-status")).toContainText(`Next: ${step1}`, {
+      timeout: 30_000,
+    });
+    await next.click();
+    await expect(page.getByTestId("guide-step")).toHaveText(step1);
+    await expect(page.getByTestId("guide-narration")).toContainText(say1);
+    await expect(page.getByTestId("guide-status")).toContainText(`Next: ${step2}`, {
+      timeout: 30_000,
+    });
+    await next.click();
+    await expect(page.getByTestId("guide-step")).toHaveText(step2);
+    await expect(page.getByTestId("guide-narration")).toContainText(say2);
+    await expect(playground.node("r1").dbsize).toHaveText("1", { timeout: 15_000 });
+    await playground.node("r1").tab("Keys").click();
+    await expect(page.getByTestId("keys-r1")).toContainText("<svg/onload=alert(1)>");
+
+    expect(
+      await page
+        .locator("#root img, #root script, #root iframe, #root a[href^=javascript]")
+        .count(),
+    ).toBe(0);
+    expect(await page.locator("[onerror], [onload]").count()).toBe(0);
+    expect(await w.pwned()).toBeUndefined();
+    expect(w.dialogs).toEqual([]);
+    expect(await w.violations()).toEqual([]);
+  });
+});
+
 test.describe("Content-Security-Policy", () => {
   test("the built page carries a policy with no inline script and no connections", async ({
     page,
