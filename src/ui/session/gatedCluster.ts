@@ -3,6 +3,7 @@ import type { VirtualTime } from "../../engine/io";
 import type { Reply } from "../../engine/reply";
 import type { NodeView } from "../../engine/server/view";
 import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "../../sim/cluster";
+import type { LedgerSummary } from "../../sim/ledger";
 import type { TraceEvent } from "../../sim/trace";
 
 /** A cluster that can say when its next event is due (both implementations can). */
@@ -125,6 +126,12 @@ export class GatedCluster implements PageCluster {
   }
   loadRdb(node: string, bytes: ByteString): Promise<void> {
     return this.current.loadRdb(node, bytes);
+  }
+  /** The ledger of acknowledged writes (`expect ledger`), from the run's cluster. */
+  ledger(): Promise<LedgerSummary> {
+    const cluster = this.current;
+    if (!cluster.ledger) return Promise.reject(new Error("this cluster keeps no ledger"));
+    return cluster.ledger();
   }
   views(): Promise<readonly NodeView[]> {
     return this.current.views();

@@ -7,6 +7,9 @@ import { CONSOLE_CLIENT } from "../store/state";
 import type { PlaygroundStore } from "../store/store";
 import type { PageCluster } from "./gatedCluster";
 
+/** The group name the page's Sentinels monitor their master under (as in Redis's docs). */
+export const SENTINEL_GROUP = "mymaster";
+
 /** The configuration the page gives the nodes the reader adds (as the default script's `config` lines). */
 export type NodeConfig = ReadonlyMap<string, string>;
 
@@ -31,6 +34,13 @@ export type PageAction =
       readonly valueBytes: number;
     }
   | { readonly kind: "loadRdb"; readonly node: string; readonly bytes: ByteString }
+  /** A Sentinel watching `master` under the group name `mymaster` (a `sentinel` line). */
+  | {
+      readonly kind: "addSentinel";
+      readonly name: string;
+      readonly master: string;
+      readonly quorum: number;
+    }
   /** The guided "Next": lets the script go past the `step` it stands before. */
   | { readonly kind: "next" };
 
@@ -87,6 +97,22 @@ export async function applyAction(
       // The file loads now, in zero virtual time, even while paused.
       await cluster.advance(0);
       return `# loaded a dump.rdb of ${action.bytes.length} bytes into ${action.node} (not a script line)`;
+    case "addSentinel":
+      // Redis's defaults (down-after 30 s, failover-timeout 180 s), as a `sentinel` line gives.
+      await cluster.startNode({
+        kind: "sentinel",
+        name: action.name,
+        monitors: [
+          {
+            group: SENTINEL_GROUP,
+            masterHost: action.master,
+            masterPort: 6379,
+            quorum: action.quorum,
+          },
+        ],
+        sentinelConfig: {},
+      });
+      return `sentinel ${action.name} monitor ${SENTINEL_GROUP} ${action.master} ${action.quorum}`;
     case "next":
       return null;
   }

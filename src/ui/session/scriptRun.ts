@@ -6,6 +6,7 @@ import type { Script } from "../../scenario/ast";
 import { Interpreter } from "../../scenario/interpreter";
 import type { RunResult, TranscriptEntry } from "../../scenario/interpreter";
 import type { Cluster, Fault, NodeSnapshot, NodeSpec } from "../../sim/cluster";
+import type { LedgerSummary } from "../../sim/ledger";
 import type { TraceEvent } from "../../sim/trace";
 import type { PageCluster } from "./gatedCluster";
 
@@ -188,6 +189,12 @@ class ScriptCluster implements Cluster {
   }
   loadRdb(node: string, bytes: ByteString): Promise<void> {
     return this.c.loadRdb(node, bytes);
+  }
+  /** The ledger of acknowledged writes (`expect ledger`), from the run's cluster. */
+  ledger(): Promise<LedgerSummary> {
+    const cluster = this.c;
+    if (!cluster.ledger) return Promise.reject(new Error("this cluster keeps no ledger"));
+    return cluster.ledger();
   }
   views(): Promise<readonly NodeView[]> {
     return this.c.views();

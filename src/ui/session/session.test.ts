@@ -67,7 +67,12 @@ function scenario(name: string): string {
 }
 
 describe("the page's script session", () => {
-  for (const name of ["first-full-sync", "partial-resync", "slow-link-full-sync"]) {
+  for (const name of [
+    "first-full-sync",
+    "partial-resync",
+    "slow-link-full-sync",
+    "sentinel-failover",
+  ]) {
     it(`plays ${name} in the page to the same trace as the runner, however time is sliced`, async () => {
       const text = scenario(name);
       const runner = await runScenarioText(text, name);
@@ -80,6 +85,19 @@ describe("the page's script session", () => {
       expect(JSON.stringify(p.session.gate.trace())).toBe(JSON.stringify(runner.trace));
     });
   }
+
+  it("runs application clients and checks the ledger as the runner does", async () => {
+    const text =
+      "node m\nnode r1 replicaof m\nsettle\nclient app node m\napp> SET k v\nsettle\nexpect ledger acknowledged = 1\n";
+    const runner = await runScenarioText(text, "ledger");
+    if (runner.kind !== "ran") throw new Error("did not run");
+    expect(runner.result.ok).toBe(true);
+    const p = page();
+    p.session.load(text, null);
+    await playThrough(p, () => 3_000);
+    expect(p.store.getState().script.failure).toBe(null);
+    expect(JSON.stringify(p.session.gate.trace())).toBe(JSON.stringify(runner.trace));
+  });
 
   it("stands before each step until Next, with the time standing still", async () => {
     const p = page();

@@ -17,6 +17,12 @@ import { RunState } from "./runState";
 import { stepsOf } from "./scriptInfo";
 import type { ScriptState } from "./sessionState";
 
+/** A guided "Next" at virtual time `t`, after `seq` script blocks had run. */
+export interface NextPress {
+  readonly t: VirtualTime;
+  readonly seq: number;
+}
+
 /** What the session needs of the page's runtime. */
 export interface SessionHooks {
   /** Runs a task between two slices of the playback, after every task before it. */
@@ -78,8 +84,17 @@ export class Session {
 
   // ---- what the page asks -------------------------------------------------
 
-  /** Parses and loads a script; parse errors go to the store and the run goes on. */
-  load(text: string, name: string | null, seekUs?: number): boolean {
+  /**
+   * Parses and loads a script; parse errors go to the store and the run goes
+   * on. `nexts` are Next presses recorded earlier (a share link's), so a
+   * guided run can be rebuilt past its steps up to `seekUs`.
+   */
+  load(
+    text: string,
+    name: string | null,
+    seekUs?: number,
+    nexts: readonly NextPress[] = [],
+  ): boolean {
     const parsed = parseScenario(text, name ?? "<script>");
     if (!parsed.ok) {
       const errors = parsed.errors.map(({ line, column, message }) => ({ line, column, message }));
@@ -101,7 +116,8 @@ export class Session {
     this.hooks.run(async () => {
       this.script = script;
       const at = Math.max(0, seekUs ?? 0);
-      this.branch = { id: this.nextBranchId++, label: "Original run", actions: [], endUs: at };
+      const actions = nexts.map((n) => ({ ...n, action: { kind: "next" } as const, line: null }));
+      this.branch = { id: this.nextBranchId++, label: "Original run", actions, endUs: at };
       this.branches = [this.branch];
       this.store.setState({ scriptErrors: [], script: state, seed: script.seed });
       this.publishRuns();
@@ -195,6 +211,16 @@ export class Session {
       await this.rebuild({ us: branch.endUs });
       this.publishRuns();
     });
+  }
+
+  /** The Next presses of the run shown, up to the moment shown (what a share link carries). */
+  nextPresses(): readonly NextPress[] {
+    const live = this.live;
+    if (!live) return [];
+    return live.actions
+      .slice(0, live.cursor)
+      .filter((a) => a.action.kind === "next")
+      .map(({ t, seq }) => ({ t, seq }));
   }
 
   /** The timeline as the store shows it, at `now`. */
