@@ -21,7 +21,7 @@ import type {
   PeerInfo,
   TraceRecord,
 } from "./hostStep";
-import { EVENTS_PER_STEP } from "./hostStep";
+import { INPUTS_PER_STEP } from "./hostStep";
 import { NetworkModel } from "./network";
 import { earlierKey, endOf, startOf } from "./order";
 import { isQuiet, trafficInFlight } from "./quiet";
@@ -181,7 +181,8 @@ export class Coordinator implements Cluster {
       consider(r.nextAt);
       consider(r.minSentAt);
     }
-    for (const list of this.inputs.values()) for (const i of list) consider(i.at);
+    // Each host's inputs are queued in key order: the first is the earliest.
+    for (const list of this.inputs.values()) consider(list[0]?.at ?? null);
     return next;
   }
 
@@ -751,14 +752,14 @@ export class Coordinator implements Cluster {
     await this.hosts.spawn({ name: slot.name, ip: slot.ip, rank: slot.rank, from });
   }
 
-  /** The inputs a step hands a host: the oldest, at most `EVENTS_PER_STEP` of them. */
+  /** The inputs a step hands a host: the oldest, at most `INPUTS_PER_STEP` of them. */
   private takeInputs(name: string): HarnessInput[] {
     const list = this.inputs.get(name) ?? [];
-    if (list.length <= EVENTS_PER_STEP) {
+    if (list.length <= INPUTS_PER_STEP) {
       this.inputs.delete(name);
       return list;
     }
-    return list.splice(0, EVENTS_PER_STEP);
+    return list.splice(0, INPUTS_PER_STEP);
   }
 
   private pushInput(slot: Slot, input: ProcessInput): void {

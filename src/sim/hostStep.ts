@@ -17,6 +17,19 @@ import type { TraceEvent } from "./trace";
  * consistent moment of the run.
  */
 
+/**
+ * The most events one `run` step fires: the rest of its window follows in
+ * further steps, so no report (and no main-thread task reading it) grows
+ * with a burst.
+ */
+export const EVENTS_PER_STEP = 2048;
+
+/**
+ * The most harness inputs (client commands) one step hands a host, for the
+ * same reason: posting a step copies them, on the main thread.
+ */
+export const INPUTS_PER_STEP = 512;
+
 /** Who a process is, for its peers: fixed for the run except the incarnation. */
 export interface PeerInfo {
   readonly name: string;
