@@ -58,6 +58,6 @@ describe("scheduling", () => {
         expect(firstDifference(canonical.traceLines, shuffled.traceLines)).toBeNull();
         expect(shuffled.traceHash).toBe(canonical.traceHash);
       }
-    });
+    }, 60_000); // a Sentinel failover scenario runs four times here
   }
 });

@@ -230,7 +230,9 @@ export class AppClient implements Process {
       sentAt: req.sentAt,
       ...(wait ? { wait } : {}),
     });
-    this.out.push({ kind: "reply", client: req.key, reply });
+    // With `wait`, the script sees both answers, as a pipeline of the two commands prints them.
+    const shown: Reply = wait ? { type: "array", value: [reply, wait.reply] } : reply;
+    this.out.push({ kind: "reply", client: req.key, reply: shown });
     this.next();
   }
 

@@ -130,7 +130,7 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
   }
   const unit: ExecutionUnit = { ops: [] };
   const reply = call(s, client, entry, argv, unit);
-  finishUnit(s, client, unit, !flags.includes("touches-arbitrary-keys"));
+  finishUnit(s, client, unit, !flags.includes("touches-arbitrary-keys"), isWrite);
   if (reply !== null) s.reply(client, reply);
 }
 
@@ -150,11 +150,18 @@ function reject(s: Server, client: Client, message: string, isExec = false): voi
 }
 
 /** Propagates what one top-level command produced and remembers the client's write offset. */
-export function finishUnit(s: Server, client: Client, unit: ExecutionUnit, wrap: boolean): void {
+export function finishUnit(
+  s: Server,
+  client: Client,
+  unit: ExecutionUnit,
+  wrap: boolean,
+  isWrite = false,
+): void {
   const before = s.masterReplOffset;
   s.propagate(unit.ops, wrap);
   if (s.masterReplOffset !== before) client.woff = s.masterReplOffset;
-  if (unit.ops.length > 0 && client.name !== "" && client.flag === "normal") {
+  // A named client's write (not a PUBLISH, say) is reported for the ledger of acknowledged writes.
+  if (isWrite && unit.ops.length > 0 && client.name !== "" && client.flag === "normal") {
     s.emit({ type: "write", client: client.name, replId: s.replId, offset: s.masterReplOffset });
   }
 }
