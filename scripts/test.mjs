@@ -1,6 +1,6 @@
 // `npm test`: the whole check, in CI order, stopping at the first failure.
 //
-//   format → types → lint → unit → build → e2e → conformance
+//   format → types → lint → unit → build → e2e → conformance → budget
 //
 // Installs npm dependencies when needed, and the system programs the selected stages need
 // (Chromium for e2e, redis-server for conformance). Run with --help for the options.
@@ -69,6 +69,15 @@ const STAGES = [
     bin: "conformance",
     args: [],
     needs: ["redis-server"],
+  },
+  {
+    // Last, so an oversized bundle does not hide what the tests say; `npm run build` fails on it too.
+    name: "budget",
+    title: "bundle budget: 150 kB gzipped for the first render of ?embed=1",
+    pkg: "",
+    bin: "budget",
+    args: [],
+    needs: [],
   },
 ];
 
