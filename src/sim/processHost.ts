@@ -394,7 +394,9 @@ export class ProcessHost {
     try {
       outputs = process.handle(this.now, input);
     } catch (e) {
-      if (this.options.engineErrors === "throw") throw e;
+      // Running out of memory is the process's fate, not a bug: it dies in every mode.
+      const outOfMemory = e instanceof Error && e.name === "OutOfMemory";
+      if (this.options.engineErrors === "throw" && !outOfMemory) throw e;
       this.crashProcess(null, e instanceof Error ? e.message : String(e));
       return;
     }

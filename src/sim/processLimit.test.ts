@@ -7,9 +7,10 @@ import { InProcessCluster } from "./inProcessCluster";
 describe("the number of processes in a run", () => {
   it(`is at most ${MAX_PROCESSES}: one more is refused with an error naming the limit`, async () => {
     const cluster = new InProcessCluster({ seed: 1 });
-    for (let i = 1; i <= MAX_PROCESSES; i++) await cluster.startNode({ name: `n${i}` });
+    for (let i = 1; i <= MAX_PROCESSES; i++)
+      await cluster.startNode({ name: `n${i}`, config: new Map() });
     expect(cluster.nodes()).toHaveLength(MAX_PROCESSES);
-    const extra = cluster.startNode({ name: "one-too-many" });
+    const extra = cluster.startNode({ name: "one-too-many", config: new Map() });
     await expect(extra).rejects.toThrow(ClusterError);
     await expect(extra).rejects.toThrow(
       "cannot start one-too-many: a run holds at most 16 processes (servers, Sentinels and clients)",

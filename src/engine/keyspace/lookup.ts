@@ -109,6 +109,7 @@ export function writeTyped<T extends RedisType>(
 
 /** `dbAdd`: stores a value under a key known to be absent. */
 export function dbAdd(db: Db, key: ByteString, value: RedisValue): void {
+  db.reserve();
   db.dict.set(key, value);
 }
 
@@ -143,6 +144,7 @@ export function setKey(
 ): void {
   const db = options.db ?? ctx.db;
   if (options.exists === undefined) lookupKeyWrite(ctx, key, db);
+  if (!db.dict.has(key)) db.reserve();
   db.dict.set(key, value);
   if (options.keepTtl !== true) db.expires.delete(key);
 }

@@ -210,6 +210,7 @@ function loadRdb(cur: Cursor): RdbContents {
     const db = keyspace.db(dbId);
     if (value !== null) {
       if (db.dict.has(key)) throw cur.error(`duplicate key ${printable(key)} in db ${dbId}`, opAt);
+      db.reserve();
       db.dict.set(key, value);
       if (expireMs !== null) db.expires.set(key, expireMs);
     }

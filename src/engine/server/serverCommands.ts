@@ -212,6 +212,7 @@ function debugPopulate(s: Server, client: Client, argv: readonly ByteString[]): 
     let value = `value:${i}`;
     if (size > value.length) value += "\0".repeat(size - value.length);
     else if (size > 0) value = value.slice(0, size);
+    db.reserve();
     db.dict.set(key, { type: "string", value });
   }
   return OK;
