@@ -1,4 +1,5 @@
 import type { ByteString } from "../engine/bytes";
+import type { SentinelView } from "../engine/sentinel/view";
 import { utf8ToBytes } from "../engine/bytes";
 import type { VirtualTime } from "../engine/io";
 import { Playback } from "../host/playback";
@@ -14,6 +15,7 @@ import { setupScript } from "./script/actionScript";
 import type { PageCluster } from "./session/gatedCluster";
 import type { PageAction } from "./session/pageActions";
 import { Session } from "./session/session";
+import type { NextPress } from "./session/session";
 import { ingestWithinBudget } from "./traceIngest";
 import { appendConsole, clearConsole, reduceViews } from "./store/reduceTrace";
 import type { PlaygroundState } from "./store/state";
@@ -67,12 +69,16 @@ export interface PlaygroundActions {
   runCommand(node: string, argv: readonly string[]): void;
   fault(fault: Fault): void;
   addReplica(master: string): void;
+  /** Starts a Sentinel watching `master` (quorum: a majority of the page's Sentinels). */
+  addSentinel(master: string): void;
   /** Writes keys with sizeable values on a master, to move its backlog (not echoed). */
   writeBurst(master: string, count: number, valueBytes: number): void;
   /** The node's dataset as a `dump.rdb` file, now (a query: it changes nothing). */
   dumpRdb(node: string): Promise<ByteString>;
   /** The current run's trace, as far as the page keeps it (for the export; a query). */
   traceEvents(): Promise<readonly TraceEvent[]>;
+  /** The guided Next presses of the run shown, up to now (for a share link; a query). */
+  nextPresses(): readonly NextPress[];
   /** Loads a `dump.rdb` into the node at the current virtual time (the outcome shows in the log). */
   loadRdb(node: string, bytes: ByteString): void;
   setPaused(paused: boolean): void;
@@ -110,6 +116,8 @@ export interface LoadScriptOptions {
   readonly seekUs?: number;
   /** Default true. */
   readonly autoplay?: boolean;
+  /** Next presses to replay on the way to `seekUs` (a share link of a guided run). */
+  readonly nexts?: readonly NextPress[];
 }
 
 /** How often node views are fetched when nothing happened (TTLs and INFO's seconds still move). */
@@ -176,14 +184,15 @@ export class Runtime implements PlaygroundActions {
    */
   start(
     nodes: readonly { name: string; replicaOf?: string }[],
-    script?: { readonly text: string; readonly name?: string; readonly seekUs?: number },
+    script?: LoadScriptOptions & { readonly text: string },
   ): () => void {
     this.unsubscribe = this.cluster.onTrace((events) => {
       for (const e of events) this.pending.push(e);
     });
     const seed = this.store.getState().seed;
     const loaded =
-      script !== undefined && this.session.load(script.text, script.name ?? null, script.seekUs);
+      script !== undefined &&
+      this.session.load(script.text, script.name ?? null, script.seekUs, script.nexts);
     if (!loaded) this.session.load(setupScript({ seed, config: NODE_CONFIG, nodes }), null);
     this.playback.start();
     const refresh = (wallMs: number) => {
@@ -254,6 +263,15 @@ export class Runtime implements PlaygroundActions {
     this.perform({ kind: "addReplica", master, config: NODE_CONFIG });
   }
 
+  addSentinel(master: string): void {
+    const s = this.store.getState();
+    const sentinels = Object.values(s.nodes).filter((n) => n.kind === "sentinel").length;
+    let n = 1;
+    while (s.nodes[`s${n}`]) n++;
+    const quorum = Math.floor((sentinels + 1) / 2) + 1;
+    this.perform({ kind: "addSentinel", name: `s${n}`, master, quorum });
+  }
+
   writeBurst(master: string, count: number, valueBytes: number): void {
     this.perform({ kind: "writeBurst", master, count, valueBytes });
   }
@@ -269,6 +287,10 @@ export class Runtime implements PlaygroundActions {
 
   traceEvents(): Promise<readonly TraceEvent[]> {
     return this.playback.run(() => Promise.resolve(this.cluster.trace()));
+  }
+
+  nextPresses(): readonly NextPress[] {
+    return this.session.nextPresses();
   }
 
   loadRdb(node: string, bytes: ByteString): void {
@@ -312,7 +334,7 @@ export class Runtime implements PlaygroundActions {
   // ---- scripts and time travel ---------------------------------------------
 
   loadScript(text: string, options: LoadScriptOptions = {}): void {
-    if (!this.session.load(text, options.name ?? null, options.seekUs)) return;
+    if (!this.session.load(text, options.name ?? null, options.seekUs, options.nexts)) return;
     if (options.autoplay !== undefined) this.setPaused(!options.autoplay);
   }
 
@@ -377,10 +399,19 @@ export class Runtime implements PlaygroundActions {
     this.viewsInFlight = true;
     try {
       const views = await this.cluster.views();
-      this.store.setState((s) => reduceViews(s, views));
+      const sentinels = await this.sentinelViews();
+      this.store.setState((s) => reduceViews(s, views, sentinels));
     } finally {
       this.viewsInFlight = false;
     }
+  }
+
+  /** The Sentinels' views, when the page has Sentinels (the run's cluster can tell them). */
+  private async sentinelViews(): Promise<readonly SentinelView[] | undefined> {
+    const { nodes } = this.store.getState();
+    if (!Object.values(nodes).some((n) => n.kind === "sentinel")) return undefined;
+    const inner = this.session.gate.inner;
+    return viewsSentinels(inner) ? inner.sentinelViews() : undefined;
   }
 
   /** Runs `task` between two slices of time, after every task before it. */
@@ -407,6 +438,13 @@ export class Runtime implements PlaygroundActions {
       nextId: s.nextId + 1,
     }));
   }
+}
+
+/** Both of the page's clusters (workers and in-process) can describe their Sentinels. */
+function viewsSentinels(
+  cluster: object,
+): cluster is { sentinelViews(): Promise<readonly SentinelView[]> } {
+  return "sentinelViews" in cluster && typeof cluster.sentinelViews === "function";
 }
 
 /** Packets moving on a path that is not cut: these set the pace. */

@@ -1,5 +1,5 @@
 import { arc } from "d3";
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { NodeView } from "../../engine/server/view";
 import { useActions } from "../actionsContext";
 import { formatBytes } from "../format/bytes";
@@ -8,7 +8,8 @@ import type { PlaygroundState } from "../store/state";
 import { pairKey } from "../store/state";
 import { playgroundStore, usePlayground } from "../store/store";
 import type { RingReplica } from "./backlogRing";
-import { boundaryAngle, resumeVerdict, ringGeometry } from "./backlogRing";
+import type { RingChange } from "./backlogRing";
+import { boundaryAngle, ringChange, resumeVerdict, ringGeometry } from "./backlogRing";
 
 const SIZE = 240;
 const C = SIZE / 2;
@@ -191,8 +192,43 @@ interface RingDrawingProps {
   readonly replicas: readonly RingReplica[];
 }
 
+/** How many recent changes stay drawn (each fades out by itself). */
+const CHANGES_KEPT = 6;
+
+/**
+ * The last few changes of a backlog (bytes written, bytes trimmed), each with
+ * a key of its own so its animation plays once: new bytes glow where they
+ * entered, trimmed bytes fall off the ring outwards (fade out only, with
+ * prefers-reduced-motion).
+ */
+function useRingChanges(
+  name: string,
+  backlog: NonNullable<NodeView["backlog"]>,
+  masterReplOffset: number,
+): readonly (RingChange & { readonly key: string })[] {
+  const previous = useRef<{ name: string; first: number; head: number; size: number } | null>(null);
+  const [changes, setChanges] = useState<readonly (RingChange & { readonly key: string })[]>([]);
+  const { firstByteOffset, sizeBytes, histlen } = backlog;
+  useEffect(() => {
+    const before = previous.current;
+    const now = { name, first: firstByteOffset, head: masterReplOffset, size: sizeBytes };
+    previous.current = now;
+    if (!before || before.name !== name || before.size !== sizeBytes) {
+      setChanges([]);
+      return;
+    }
+    const fresh = ringChange(before, now, histlen).map((c) => ({
+      ...c,
+      key: `${c.kind}-${c.from}-${c.to}`,
+    }));
+    if (fresh.length > 0) setChanges((old) => [...old, ...fresh].slice(-CHANGES_KEPT));
+  }, [name, firstByteOffset, masterReplOffset, sizeBytes, histlen]);
+  return changes;
+}
+
 function RingDrawing({ view, backlog, replicas }: RingDrawingProps) {
   const g = ringGeometry(backlog, view.masterReplOffset);
+  const changes = useRingChanges(view.name, backlog, view.masterReplOffset);
   const band = arc<{ startAngle: number; endAngle: number }>().innerRadius(R_IN).outerRadius(R_OUT);
   const track = band({ startAngle: 0, endAngle: 2 * Math.PI }) ?? "";
   // A history too short to see at this scale still gets a sliver, and the words say how long it is.
@@ -216,6 +252,25 @@ function RingDrawing({ view, backlog, replicas }: RingDrawingProps) {
       <g transform={`translate(${C},${C})`}>
         <path className="ring-track" d={track} />
         {history && <path className="ring-history" d={history} />}
+        {changes.map((c) => {
+          const d = band({
+            startAngle: boundaryAngle(c.from, backlog.sizeBytes),
+            endAngle:
+              boundaryAngle(c.from, backlog.sizeBytes) +
+              Math.max(
+                0.015,
+                (Math.min(c.to - c.from, backlog.sizeBytes) / backlog.sizeBytes) * 2 * Math.PI,
+              ),
+          });
+          return (
+            <path
+              key={c.key}
+              className={c.kind === "written" ? "ring-enter" : "ring-fall"}
+              d={d ?? ""}
+              data-testid={c.kind === "written" ? "ring-enter" : "ring-fall"}
+            />
+          );
+        })}
       </g>
       {g.blockAngles.map((a, i) => {
         const p1 = polar(a, R_IN - 1);
@@ -233,6 +288,8 @@ function RingDrawing({ view, backlog, replicas }: RingDrawingProps) {
           <g
             key={r.name}
             className={`ring-marker${r.streaming ? "" : " is-behind"}${r.running ? "" : " is-down"}`}
+            data-testid={`ring-marker-${r.name}`}
+            data-offset={r.offset}
           >
             <line
               x1={polar(a, R_OUT).x}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NodeView } from "../../engine/server/view";
-import { boundaryAngle, resumeVerdict, ringGeometry } from "./backlogRing";
+import { boundaryAngle, resumeVerdict, ringChange, ringGeometry } from "./backlogRing";
 
 const REPLID = "c4b944ca8b815b5c9dfe0f0973ad776fffc40d1c";
 const OLD = "0000000000000000000000000000000000000000";
@@ -125,5 +125,29 @@ describe("resumeVerdict", () => {
       "r1 is streaming; its last ACK was for offset 86 (14 B behind).",
     );
     expect(resumeVerdict(master(100, 1, 100), replica(86, { running: false })).tone).toBe("off");
+  });
+});
+
+describe("ringChange", () => {
+  it("says which bytes entered the backlog since the last look", () => {
+    expect(ringChange({ first: 1, head: 100 }, { first: 1, head: 160, size: 1000 }, 160)).toEqual([
+      { kind: "written", from: 100, to: 160 },
+    ]);
+  });
+
+  it("says which bytes fell off when the backlog trimmed its oldest block", () => {
+    expect(
+      ringChange({ first: 1, head: 30000 }, { first: 20441, head: 30100, size: 16384 }, 9660),
+    ).toEqual([
+      { kind: "written", from: 30000, to: 30100 },
+      { kind: "trimmed", from: 0, to: 16384 },
+    ]);
+  });
+
+  it("draws at most a ring's worth of new bytes, and nothing for a history that started again", () => {
+    expect(ringChange({ first: 1, head: 10 }, { first: 1, head: 5000, size: 1000 }, 1000)).toEqual([
+      { kind: "written", from: 4000, to: 5000 },
+    ]);
+    expect(ringChange({ first: 1, head: 500 }, { first: 1, head: 0, size: 1000 }, 0)).toEqual([]);
   });
 });

@@ -144,3 +144,41 @@ export function resumeVerdict(master: NodeView, replica: RingReplica): Verdict {
 function shortId(id: string): string {
   return id.length > 8 ? `${id.slice(0, 2)}…${id.slice(-2)}` : id;
 }
+
+/** Bytes that entered the backlog (`written`) or left it (`trimmed`): stream offsets [from, to). */
+export interface RingChange {
+  readonly kind: "written" | "trimmed";
+  /** Offset of the boundary before the first byte (as `boundaryAngle` takes it). */
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * What changed in a backlog between two looks: the bytes written since
+ * (from the old master_repl_offset to the new one, at most a ring's worth)
+ * and the bytes trimmed (from the old first byte to the new one). A new
+ * history (a restart, a shrunken offset) is no change to animate.
+ */
+export function ringChange(
+  before: { readonly first: number; readonly head: number },
+  after: { readonly first: number; readonly head: number; readonly size: number },
+  histlen: number,
+): RingChange[] {
+  const changes: RingChange[] = [];
+  if (after.head < before.head || after.first < before.first) return changes;
+  if (after.head > before.head && histlen > 0) {
+    changes.push({
+      kind: "written",
+      from: Math.max(before.head, after.head - after.size),
+      to: after.head,
+    });
+  }
+  if (after.first > before.first && before.first > 0) {
+    changes.push({
+      kind: "trimmed",
+      from: before.first - 1,
+      to: Math.min(after.first - 1, before.first - 1 + after.size),
+    });
+  }
+  return changes;
+}

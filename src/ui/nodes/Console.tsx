@@ -11,7 +11,7 @@ const EMPTY: readonly never[] = [];
  * the history; replies print exactly as redis-cli prints them. The output is
  * an aria-live log, so screen readers read each reply as it arrives.
  */
-export function Console({ node }: { node: string }) {
+export function Console({ node, port = 6379 }: { node: string; port?: number }) {
   const actions = useActions();
   const lines = usePlayground((s) => s.consoles[node]?.lines ?? EMPTY);
   const pending = usePlayground((s) => (s.consoles[node]?.pending ?? 0) > 0);
@@ -79,7 +79,7 @@ export function Console({ node }: { node: string }) {
     }
   };
 
-  const prompt = `${node}:6379>`;
+  const prompt = `${node}:${port}>`;
   const inputId = `console-input-${node}`;
   return (
     <div className="console" data-testid={`console-${node}`}>

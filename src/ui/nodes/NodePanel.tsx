@@ -8,6 +8,13 @@ import { linkStatus } from "../topology/linkStatus";
 import { Console } from "./Console";
 import { KeysTable } from "./KeysTable";
 import { RdbFile } from "./RdbFile";
+import { formatBytes } from "../format/bytes";
+import { SentinelPanel } from "./SentinelPanel";
+import { removeNode } from "./removeNode";
+import { settingsText } from "../topology/Edge";
+import { setLink } from "../topology/setLink";
+import { pairKey } from "../store/state";
+import { playgroundStore } from "../store/store";
 
 const TABS = [
   { id: "console", label: "Console" },
@@ -16,11 +23,17 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
 
-/**
- * One node: its role, offset and link in words, the actions that break or
- * mend it, and tabs for its console, keyspace and `INFO replication`.
- */
+/** One process's panel: a Sentinel's, or a redis-server's. */
 export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
+  const sentinel = usePlayground((s) => s.nodes[name]?.kind === "sentinel");
+  return sentinel ? <SentinelPanel name={name} /> : <ServerPanel name={name} />;
+});
+
+/**
+ * One redis-server: its role, offset and link in words, the actions that
+ * break or mend it, and tabs for its console, keyspace and `INFO replication`.
+ */
+const ServerPanel = memo(function ServerPanel({ name }: { name: string }) {
   const [tab, setTab] = useState<TabId>("console");
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
   const baseId = useId();
@@ -95,7 +108,7 @@ export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
         </div>
         <div>
           <dt>{s.role === "master" ? "replicas online" : "replica of"}</dt>
-          <dd className={s.role === "master" ? "num" : undefined}>
+          <dd className={s.role === "master" ? "num" : undefined} data-testid={`master-of-${name}`}>
             {s.role === "master" ? `${s.replicasOnline}/${s.replicas}` : (s.master ?? "?")}
           </dd>
         </div>
@@ -114,6 +127,7 @@ export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
             : `${s.replId2.slice(0, 8)}… ≤ ${s.secondReplOffset}`}
         </span>
       </p>
+      <SyncProgress name={name} />
       <NodeActions name={name} running={s.running} role={s.role} master={s.master} cut={s.cut} />
       <div className="tabs" role="tablist" aria-label={`${name} views`}>
         {TABS.map((t, i) => (
@@ -155,6 +169,24 @@ export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
   );
 });
 
+/** A full sync on its way to this node: how many bytes of the RDB have arrived. */
+function SyncProgress({ name }: { name: string }) {
+  const rdb = usePlayground(
+    useShallow((s) => {
+      const p = s.packets.find((q) => q.to === name && q.kind === "rdb");
+      return p ? { from: p.from, delivered: p.deliveredBytes, size: p.sizeBytes } : null;
+    }),
+  );
+  if (!rdb) return null;
+  const text = `Full sync from ${rdb.from}: ${formatBytes(rdb.delivered)} of ${formatBytes(rdb.size)} received`;
+  return (
+    <div className="sync-progress" data-testid={`sync-progress-${name}`}>
+      <progress max={rdb.size} value={rdb.delivered} aria-label={text} />
+      <span>{text}</span>
+    </div>
+  );
+}
+
 function InfoReplication({ node }: { node: string }) {
   const text = usePlayground((s) => s.views[node]?.infoReplication ?? "");
   return (
@@ -183,7 +215,21 @@ let writeCounter = 0;
 function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
   const actions = useActions();
   const targets = usePlayground(
-    useShallow((s) => s.order.filter((n) => n !== name && n !== master && s.nodes[n]?.running)),
+    useShallow((s) =>
+      s.order.filter(
+        (n) => n !== name && n !== master && s.nodes[n]?.running && s.nodes[n]?.kind !== "sentinel",
+      ),
+    ),
+  );
+  const remove = (
+    <button
+      type="button"
+      className="button"
+      title="Crash it and hide it from the page (recorded as a crash line: the scenario language has no line that removes a process)"
+      onClick={() => removeNode(actions, playgroundStore, name)}
+    >
+      Remove
+    </button>
   );
   if (!running) {
     return (
@@ -195,6 +241,7 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
         >
           Restart
         </button>
+        {remove}
       </div>
     );
   }
@@ -214,6 +261,14 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
           </button>
           <button type="button" className="button" onClick={() => actions.addReplica(name)}>
             Add replica
+          </button>
+          <button
+            type="button"
+            className="button"
+            title={`Start a Sentinel that monitors ${name} (sentinel line, Redis's default timeouts: down after 30 s)`}
+            onClick={() => actions.addSentinel(name)}
+          >
+            Add Sentinel
           </button>
         </>
       ) : (
@@ -267,6 +322,7 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
       >
         Crash
       </button>
+      {remove}
       <RdbFile name={name} />
       {targets.length > 0 && (
         <select
@@ -303,7 +359,15 @@ const LINK_PRESETS = [
 /** Latency and bandwidth of the path between a replica and its master. */
 function LinkPreset({ replica, master }: { replica: string; master: string }) {
   const actions = useActions();
-  const [preset, setPreset] = useState<string>("lan");
+  const current = usePlayground((s) => s.links[pairKey(replica, master)]);
+  const preset =
+    current === undefined
+      ? "lan"
+      : (LINK_PRESETS.find(
+          (p) =>
+            p.settings.latencyUs === current.latencyUs &&
+            p.settings.bandwidthBytesPerSec === (current.bandwidthBytesPerSec ?? 0),
+        )?.id ?? "custom");
   return (
     <select
       className="button select"
@@ -312,15 +376,10 @@ function LinkPreset({ replica, master }: { replica: string; master: string }) {
       onChange={(e) => {
         const p = LINK_PRESETS.find((x) => x.id === e.target.value);
         if (!p) return;
-        setPreset(p.id);
-        actions.fault({
-          kind: "link",
-          a: replica,
-          b: master,
-          settings: { ...p.settings, jitterUs: 0 },
-        });
+        setLink(actions, replica, master, { ...p.settings, jitterUs: 0 });
       }}
     >
+      {preset === "custom" && <option value="custom">{settingsText(current) ?? "custom"}</option>}
       {LINK_PRESETS.map((p) => (
         <option key={p.id} value={p.id}>
           {p.label}

@@ -7,6 +7,7 @@ import type { TraceEvent } from "../../sim/trace";
 import { formatClock } from "../format/time";
 import { packetKind, packetLabel } from "../packets/packetLabel";
 import { masterOf } from "./selectors";
+import { reduceLedger } from "../ledger/ledgerState";
 import type {
   ConsoleLine,
   ConsoleState,
@@ -77,6 +78,7 @@ export function reduceTrace(
     log: d.log.length > MAX_LOG_ENTRIES ? d.log.slice(-MAX_LOG_ENTRIES) : d.log,
     cuts: [...d.cuts].sort(),
     announcement,
+    ledger: reduceLedger(state.ledger, events),
   };
 }
 
@@ -97,9 +99,11 @@ function apply(d: Draft, e: TraceEvent): void {
       const as =
         e.kind === "sentinel"
           ? "as a Sentinel"
-          : e.replicaOf === null
-            ? "as a master"
-            : `as a replica of ${e.replicaOf}`;
+          : e.kind === "client"
+            ? "as an application client"
+            : e.replicaOf === null
+              ? "as a master"
+              : `as a replica of ${e.replicaOf}`;
       note(d, e.t, e.node, "process", `${e.node} started ${as} (run id ${e.runId.slice(0, 8)}…)`);
       d.said.push(`${e.node} started ${as}.`);
       break;

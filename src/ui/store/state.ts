@@ -8,12 +8,14 @@ import type { PacketKind } from "../packets/packetLabel";
 import type { RecordedAction } from "../script/actionScript";
 import type { RunInfo, ScriptError, ScriptState, TimelineState } from "../session/sessionState";
 import { initialScriptState } from "../session/sessionState";
+import type { LedgerState } from "../ledger/ledgerState";
+import { EMPTY_LEDGER } from "../ledger/ledgerState";
 
 /** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
 export interface NodeMeta {
   readonly name: string;
-  /** A redis-server, or a Sentinel (from `nodeStarted`'s kind). */
-  readonly kind: "server" | "sentinel";
+  /** A redis-server, a Sentinel or an application client (from `nodeStarted`'s kind). */
+  readonly kind: "server" | "sentinel" | "client";
   readonly ip: string;
   readonly runId: string;
   readonly running: boolean;
@@ -111,6 +113,8 @@ export interface PlaygroundState {
   readonly removed: readonly string[];
   /** Latency and bandwidth the reader set per path (`a|b`); absent means the default. */
   readonly links: Readonly<Record<string, Partial<PathSettings>>>;
+  /** Writes acknowledged to application clients, lost ones, stale reads (ledger/ledgerState). */
+  readonly ledger: LedgerState;
 
   // UI state
   /** The run's seed (the page's `?seed=`). */
@@ -153,6 +157,7 @@ export function initialState(): PlaygroundState {
     offsetHistory: [],
     removed: [],
     links: {},
+    ledger: EMPTY_LEDGER,
     seed: 1,
     paused: false,
     speed: 1,

@@ -4,6 +4,7 @@ import { DEFAULT_PATH } from "../../sim/network";
 import { pairKey } from "../store/state";
 import { usePlayground } from "../store/store";
 import type { LinkMenuRequest } from "./Edge";
+import { setLink } from "./setLink";
 
 /** The longest one-way latency the menu accepts: longer than any Redis timeout worth watching. */
 const MAX_LATENCY_MS = 60_000;
@@ -55,15 +56,10 @@ export function LinkMenu({ request, onClose }: { request: LinkMenuRequest; onClo
       return;
     }
     setProblem(null);
-    actions.fault({
-      kind: "link",
-      a,
-      b,
-      settings: {
-        latencyUs: Math.round(latencyMs * 1000),
-        jitterUs: 0,
-        bandwidthBytesPerSec: Math.round(kBps * 1000),
-      },
+    setLink(actions, a, b, {
+      latencyUs: Math.round(latencyMs * 1000),
+      jitterUs: 0,
+      bandwidthBytesPerSec: Math.round(kBps * 1000),
     });
     onClose();
   };

@@ -4,6 +4,7 @@ import type { Point } from "../store/state";
 import { masterLinkCut } from "../store/selectors";
 import { linkStatus } from "./linkStatus";
 import { sentinelStatus } from "./sentinelStatus";
+import { ClientGlyph } from "./ClientGlyph";
 import type { DropHandlers } from "./useNodeDrag";
 import { useNodeDrag } from "./useNodeDrag";
 
@@ -63,11 +64,15 @@ export const NodeGlyph = memo(function NodeGlyph({
       panel?.scrollIntoView({ block: "nearest", behavior: "smooth" });
       panel?.focus({ preventScroll: true });
     },
-    isSentinel ? undefined : dropping(name),
+    isSentinel || meta?.kind === "client" ? undefined : dropping(name),
   );
 
   const transform = captionTransform(captionSide);
   const classes = `node${dropTarget ? " is-drop-target" : ""}${running ? "" : " is-down"}`;
+
+  if (meta?.kind === "client") {
+    return <ClientGlyph {...{ name, position, captionSide, running, classes, transform, drag }} />;
+  }
 
   if (isSentinel) {
     const status = sentinelStatus(meta, sentinel, (ip) => ipName(ip));

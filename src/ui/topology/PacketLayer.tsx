@@ -3,6 +3,7 @@ import type { RefObject } from "react";
 import { playgroundStore, usePlayground } from "../store/store";
 import type { Packet, PlaygroundState, Point } from "../store/state";
 import { pairKey } from "../store/state";
+import { formatBytes } from "../format/bytes";
 import { pointAlong } from "./topologyLayout";
 
 /** A packet the reader pointed at or tapped, and where (in the frame's pixels). */
@@ -136,6 +137,7 @@ export const PacketLayer = memo(function PacketLayer({
             <g className="packet-progress" transform={`translate(${-BAR_WIDTH / 2},9)`}>
               <rect className="track" width={BAR_WIDTH} height={4} rx={2} />
               <rect className="bar" width={0} height={4} rx={2} />
+              <text className="packet-bytes" x={BAR_WIDTH / 2} y={15} textAnchor="middle" />
             </g>
           )}
         </g>
@@ -250,6 +252,13 @@ function place(
     reduced && !held ? String(0.35 + 0.65 * Math.sin(Math.PI * progress)) : "1",
   );
   el.classList.toggle("is-held", held);
+  // A full sync's bar fills by bytes delivered (a bandwidth-limited path delivers in pieces).
   const bar = el.querySelector<SVGRectElement>(".packet-progress .bar");
-  if (bar) bar.setAttribute("width", (BAR_WIDTH * progress).toFixed(1));
+  if (bar) {
+    const delivered = p.deliveredBytes / Math.max(1, p.sizeBytes);
+    bar.setAttribute("width", (BAR_WIDTH * delivered).toFixed(1));
+    const text = el.querySelector(".packet-bytes");
+    const shown = `${formatBytes(p.deliveredBytes)} / ${formatBytes(p.sizeBytes)}`;
+    if (text && text.textContent !== shown) text.textContent = shown;
+  }
 }

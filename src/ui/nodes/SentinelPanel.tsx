@@ -1,0 +1,141 @@
+import { memo, useId } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { useActions } from "../actionsContext";
+import { playgroundStore, usePlayground } from "../store/store";
+import { sentinelStatus } from "../topology/sentinelStatus";
+import { Console } from "./Console";
+import { removeNode } from "./removeNode";
+
+/** The port a Sentinel listens on (redis-sentinel's default). */
+const SENTINEL_PORT = 26379;
+
+/**
+ * One Sentinel: what it watches and how it judges it, the masters it
+ * monitors as `SENTINEL MASTERS` would list them, and a console that answers
+ * SENTINEL commands (`SENTINEL get-master-addr-by-name mymaster`). A Sentinel
+ * has no dataset and no backlog.
+ */
+export const SentinelPanel = memo(function SentinelPanel({ name }: { name: string }) {
+  const actions = useActions();
+  const baseId = useId();
+  const running = usePlayground((s) => s.nodes[name]?.running ?? false);
+  const status = usePlayground(
+    useShallow((s) => {
+      const st = sentinelStatus(s.nodes[name], s.sentinels[name], (ip) => {
+        return s.order.find((n) => s.nodes[n]?.ip === ip) ?? ip;
+      });
+      return { tone: st.tone, text: st.text, watching: st.watching };
+    }),
+  );
+  const view = usePlayground((s) => s.sentinels[name]);
+  const nameOf = (ip: string) => {
+    const s = playgroundStore.getState();
+    return s.order.find((n) => s.nodes[n]?.ip === ip) ?? ip;
+  };
+
+  return (
+    <article
+      id={`panel-${name}`}
+      className={`card node-card role-sentinel${running ? "" : " is-down"}`}
+      aria-labelledby={`${baseId}-title`}
+      tabIndex={-1}
+      data-testid={`node-panel-${name}`}
+    >
+      <header className="node-card-head">
+        <h3 id={`${baseId}-title`}>
+          <span className="role-mark role-sentinel" aria-hidden="true" />
+          {name}
+        </h3>
+        <span className="badge role-badge role-sentinel" data-testid={`role-${name}`}>
+          {running ? "sentinel" : "crashed"}
+        </span>
+        <span className={`badge status-badge tone-${status.tone}`} data-testid={`link-${name}`}>
+          <span className="status-dot" aria-hidden="true" />
+          {status.text}
+        </span>
+      </header>
+      <dl className="facts">
+        <div>
+          <dt>watches</dt>
+          <dd data-testid={`watches-${name}`}>{status.watching.replace(/^watches /, "") || "–"}</dd>
+        </div>
+        <div>
+          <dt>epoch</dt>
+          <dd className="num">{view?.currentEpoch ?? "–"}</dd>
+        </div>
+        <div>
+          <dt>port</dt>
+          <dd className="num">{SENTINEL_PORT}</dd>
+        </div>
+      </dl>
+      <div className="actions">
+        {running ? (
+          <>
+            <button
+              type="button"
+              className="button"
+              title="The process stalls for 5 s of virtual time, as with DEBUG SLEEP 5"
+              onClick={() => actions.fault({ kind: "sleep", node: name, durationUs: 5_000_000 })}
+            >
+              Sleep 5 s
+            </button>
+            <button
+              type="button"
+              className="button danger"
+              onClick={() => actions.fault({ kind: "crash", node: name })}
+            >
+              Crash
+            </button>
+          </>
+        ) : (
+          <button
+            type="button"
+            className="button"
+            onClick={() => actions.fault({ kind: "restart", node: name })}
+          >
+            Restart
+          </button>
+        )}
+        <button
+          type="button"
+          className="button"
+          title="Crash it and hide it from the page (recorded as a crash line)"
+          onClick={() => removeNode(actions, playgroundStore, name)}
+        >
+          Remove
+        </button>
+      </div>
+      {view && view.masters.length > 0 && (
+        <table className="data-table monitors" aria-label={`Masters ${name} monitors`}>
+          <thead>
+            <tr>
+              <th scope="col">group</th>
+              <th scope="col">master</th>
+              <th scope="col">flags</th>
+              <th scope="col">quorum</th>
+              <th scope="col">known</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.masters.map((m) => (
+              <tr key={m.group}>
+                <th scope="row">{m.group}</th>
+                <td>
+                  {nameOf(m.currentIp)}{" "}
+                  <span className="mono">{`${m.currentIp}:${m.currentPort}`}</span>
+                </td>
+                <td className="mono">{m.flags}</td>
+                <td className="num">{m.quorum}</td>
+                <td>
+                  {m.replicas.length} replica{m.replicas.length === 1 ? "" : "s"},{" "}
+                  {m.sentinels.length} Sentinel{m.sentinels.length === 1 ? "" : "s"}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Console node={name} port={SENTINEL_PORT} />
+    </article>
+  );
+});
