@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
+import { useActions } from "../actionsContext";
 import { ExportPanel } from "../export/ExportPanel";
 import { EMBED_PANELS } from "../embed/embedParams";
 import type { EmbedPanel } from "../embed/embedParams";
@@ -65,17 +66,18 @@ export function ShareMenu() {
 
 /** The link to what the page shows now, made when the panel opens. */
 function SharePanel() {
+  const actions = useActions();
   const [link, setLink] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    const run = sharedRunOf(playgroundStore.getState());
+    const run = sharedRunOf(playgroundStore.getState(), actions.nextPresses());
     void encodeShare(run, builtinText).then((token) => {
       if (live) setLink(shareUrl(window.location.href, token));
     });
     return () => {
       live = false;
     };
-  }, []);
+  }, [actions]);
   return (
     <CopyField
       label="Link to this view"
@@ -90,12 +92,13 @@ function SharePanel() {
 
 /** An `<iframe>` snippet for the scenario, with the panels the reader ticks. */
 function EmbedPanel() {
+  const actions = useActions();
   const [panels, setPanels] = useState<readonly EmbedPanel[]>(["narration"]);
   const [snippet, setSnippet] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
     const state = playgroundStore.getState();
-    const run = sharedRunOf(state);
+    const run = sharedRunOf(state, actions.nextPresses());
     const plainBuiltin =
       run.name !== null && run.actions.length === 0 && builtinText(run.name) === run.script;
     const make = (token: string | null) =>
@@ -115,7 +118,7 @@ function EmbedPanel() {
     return () => {
       live = false;
     };
-  }, [panels]);
+  }, [actions, panels]);
   const toggle = (p: EmbedPanel) =>
     setPanels((ps) => (ps.includes(p) ? ps.filter((x) => x !== p) : [...ps, p]));
   return (

@@ -16,6 +16,8 @@ export interface SharedRun {
   readonly actions: readonly RecordedAction[];
   /** When the script's own lines had all run (the actions' times count from it), or null. */
   readonly doneAtUs: number | null;
+  /** The guided Next presses: at virtual time `t`, after `seq` script blocks had run. */
+  readonly nexts: readonly { readonly t: number; readonly seq: number }[];
   readonly seed: number;
   /** The virtual time the view shows. */
   readonly positionUs: number;
@@ -64,6 +66,7 @@ export async function encodeShare(
     ...(builtin ? { h: textHash(run.script) } : { t: run.script }),
     a: run.actions.map((a) => [a.t, a.line]),
     ...(run.doneAtUs !== null ? { d: run.doneAtUs } : {}),
+    ...(run.nexts.length > 0 ? { x: run.nexts.map((n) => [n.t, n.seq]) } : {}),
   });
   const packed = await deflateRaw(new TextEncoder().encode(json));
   return `${SHARE_VERSION}.${toBase64Url(packed)}`;
@@ -120,8 +123,8 @@ function readRun(
   if (typeof json !== "object" || json === null || Array.isArray(json))
     return problem("its content is not a run");
   const o = json as Record<string, unknown>;
-  const { n, s, p, t, h, a, d } = o;
-  const extra = Object.keys(o).filter((k) => !["n", "s", "p", "t", "h", "a", "d"].includes(k));
+  const { n, s, p, t, h, a, d, x } = o;
+  const extra = Object.keys(o).filter((k) => !["n", "s", "p", "t", "h", "a", "d", "x"].includes(k));
   if (extra.length > 0)
     return problem(`its content has fields this format does not know: ${extra.join(", ")}`);
   if (n !== null && typeof n !== "string") return problem("its scenario name is not text");
@@ -150,8 +153,20 @@ function readRun(
       return problem(`its action ${i + 1} is not a time and a script line`);
     actions.push({ t: item[0], line: item[1] });
   }
+  const nexts: { t: number; seq: number }[] = [];
+  if (x !== undefined) {
+    if (!Array.isArray(x)) return problem("its Next presses are not a list");
+    for (const [i, item] of x.entries()) {
+      const last = nexts[nexts.length - 1];
+      if (!Array.isArray(item) || item.length !== 2 || !isWhole(item[0]) || !isWhole(item[1]))
+        return problem(`its Next press ${i + 1} is not a time and a count`);
+      if (last && (item[0] < last.t || item[1] <= last.seq))
+        return problem(`its Next press ${i + 1} comes before the one ahead of it`);
+      nexts.push({ t: item[0], seq: item[1] });
+    }
+  }
   const doneAtUs = d ?? null;
-  return { run: { name: n, seed: s, positionUs: p, script, actions, doneAtUs }, notice };
+  return { run: { name: n, seed: s, positionUs: p, script, actions, doneAtUs, nexts }, notice };
 }
 
 /** FNV-1a over the UTF-16 code units, as 8 hex digits: enough to notice that a built-in changed. */

@@ -2,8 +2,8 @@ import { withActions } from "../script/actionScript";
 import type { PlaygroundState } from "../store/state";
 import type { SharedRun } from "./shareLink";
 
-/** The run the page shows, as a share link carries it. */
-export function sharedRunOf(state: PlaygroundState): SharedRun {
+/** The run the page shows, as a share link carries it (`nexts`: the runtime's `nextPresses()`). */
+export function sharedRunOf(state: PlaygroundState, nexts: SharedRun["nexts"]): SharedRun {
   return {
     name: state.script.name,
     script: state.script.text,
@@ -11,6 +11,7 @@ export function sharedRunOf(state: PlaygroundState): SharedRun {
     seed: state.seed,
     positionUs: state.timeline.positionUs,
     doneAtUs: state.script.doneAtUs,
+    nexts,
   };
 }
 
@@ -19,11 +20,12 @@ export function scriptToOpen(run: SharedRun): {
   readonly text: string;
   readonly name: string | null;
   readonly seekUs: number;
+  readonly nexts: SharedRun["nexts"];
 } {
   const first = run.actions[0];
   const text =
     first === undefined
       ? run.script
       : withActions(run.script, run.actions, run.doneAtUs ?? first.t);
-  return { text, name: run.name, seekUs: run.positionUs };
+  return { text, name: run.name, seekUs: run.positionUs, nexts: run.nexts };
 }
