@@ -229,6 +229,10 @@ async function exercise(page: Page): Promise<void> {
   const download = page.waitForEvent("download");
   await m.button("Download dump.rdb").click();
   await download;
+  // A built-in lesson: its script is in the page already, and its run starts new workers.
+  await page.getByTestId("scenario-picker").selectOption("partial-resync");
+  await expect(page.getByTestId("guide")).toContainText("Partial resync", { timeout: 15_000 });
+  await expect(page.getByTestId("guide-status")).toContainText("Next:", { timeout: 30_000 });
 }
 
 test.describe("network", () => {
