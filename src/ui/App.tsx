@@ -5,6 +5,7 @@ import { PlaybackControls } from "./controls/PlaybackControls";
 import { ShortcutsDialog } from "./controls/ShortcutsDialog";
 import { useActions } from "./actionsContext";
 import { Timeline } from "./log/Timeline";
+import { LedgerPanel } from "./ledger/LedgerPanel";
 import { NodePanel } from "./nodes/NodePanel";
 import { playgroundStore, usePlayground } from "./store/store";
 import { Topology } from "./topology/Topology";
@@ -92,6 +93,7 @@ export function App() {
             </div>
             <BacklogRing />
           </section>
+          <LedgerPanel />
           <section className="card timeline-card" aria-label="Timeline">
             <Timeline />
           </section>

@@ -10,6 +10,7 @@ import { KeysTable } from "./KeysTable";
 import { RdbFile } from "./RdbFile";
 import { formatBytes } from "../format/bytes";
 import { SentinelPanel } from "./SentinelPanel";
+import { ClientPanel } from "../ledger/ClientPanel";
 import { removeNode } from "./removeNode";
 import { settingsText } from "../topology/Edge";
 import { setLink } from "../topology/setLink";
@@ -23,10 +24,11 @@ const TABS = [
 ] as const;
 type TabId = (typeof TABS)[number]["id"];
 
-/** One process's panel: a Sentinel's, or a redis-server's. */
+/** One process's panel: a Sentinel's, an application client's, or a redis-server's. */
 export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
-  const sentinel = usePlayground((s) => s.nodes[name]?.kind === "sentinel");
-  return sentinel ? <SentinelPanel name={name} /> : <ServerPanel name={name} />;
+  const kind = usePlayground((s) => s.nodes[name]?.kind);
+  if (kind === "client") return <ClientPanel name={name} />;
+  return kind === "sentinel" ? <SentinelPanel name={name} /> : <ServerPanel name={name} />;
 });
 
 /**

@@ -1,0 +1,101 @@
+import { formatClock } from "../format/time";
+import { usePlayground } from "../store/store";
+import type { LedgerEntry } from "../../sim/ledger";
+import { ledgerCounts } from "./ledgerState";
+
+const MAX_ROWS = 50;
+
+/**
+ * The ledger of writes acknowledged to application clients: how many, how
+ * many were lost (and between which moments), and the reads that answered an
+ * older value. Shown once the run has an application client.
+ */
+export function LedgerPanel() {
+  const ledger = usePlayground((s) => s.ledger);
+  const hasClient = usePlayground((s) => s.order.some((n) => s.nodes[n]?.kind === "client"));
+  if (!hasClient && ledger.entries.length === 0) return null;
+  const counts = ledgerCounts(ledger);
+  const rows = ledger.entries.slice(-MAX_ROWS).reverse();
+  return (
+    <section className="card ledger-card" aria-labelledby="ledger-title" data-testid="ledger">
+      <div className="card-head">
+        <h2 id="ledger-title">Ledger</h2>
+        <p className="ledger-counts" data-testid="ledger-counts" aria-live="polite">
+          <span>{counts.acknowledged} acknowledged</span>
+          <span className={counts.lost > 0 ? "ledger-lost-count" : undefined}>
+            {counts.lost} lost
+          </span>
+          <span>
+            {counts.staleReads} stale {counts.staleReads === 1 ? "read" : "reads"}
+          </span>
+        </p>
+      </div>
+      {rows.length === 0 ? (
+        <p className="hint">
+          Every write a client is told succeeded will be listed here, and marked lost if no server
+          holds it any more.
+        </p>
+      ) : (
+        <table className="ledger-table">
+          <caption className="sr-only">Writes acknowledged to clients, newest first</caption>
+          <thead>
+            <tr>
+              <th scope="col">write</th>
+              <th scope="col">accepted by</th>
+              <th scope="col">acknowledged</th>
+              <th scope="col">now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <LedgerRow key={e.id} entry={e} />
+            ))}
+          </tbody>
+        </table>
+      )}
+      {ledger.stale.length > 0 && (
+        <ul className="ledger-stale" aria-label="Stale reads">
+          {ledger.stale.slice(-10).map((r, i) => (
+            <li key={i}>
+              {formatClock(r.at)} {r.client}&gt; {r.command.join(" ")} from {r.server}: got{" "}
+              {show(r.got)}, the last acknowledged write said {show(r.expected)}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function LedgerRow({ entry: e }: { entry: LedgerEntry }) {
+  const waited = e.waited === null ? "" : `, WAIT → ${e.waited}`;
+  return (
+    <tr className={e.lost ? "is-lost" : undefined} data-testid="ledger-row">
+      <td>
+        <code>
+          {e.client}&gt; {e.command.join(" ")}
+        </code>
+      </td>
+      <td>
+        {e.node} @{e.offset}
+      </td>
+      <td>
+        {formatClock(e.ackedAt)}
+        {waited}
+      </td>
+      <td>
+        {e.lost ? (
+          <span className="ledger-lost">
+            lost between {formatClock(e.lost.from)} and {formatClock(e.lost.to)}
+          </span>
+        ) : (
+          "held"
+        )}
+      </td>
+    </tr>
+  );
+}
+
+function show(value: string | null): string {
+  return value === null ? "(nil)" : `"${value}"`;
+}
