@@ -9,6 +9,8 @@ import { LedgerPanel } from "./ledger/LedgerPanel";
 import { NodePanel } from "./nodes/NodePanel";
 import { playgroundStore, usePlayground } from "./store/store";
 import { Topology } from "./topology/Topology";
+import { PageNotice } from "./share/PageNotice";
+import { ShareMenu } from "./share/ShareMenu";
 import { GuidePanel } from "./session/GuidePanel";
 import { TimeScrubber } from "./timeline/TimeScrubber";
 import type { PacketKind } from "./packets/packetLabel";
@@ -44,6 +46,7 @@ export function App() {
         </div>
         <div className="header-tools">
           <PlaybackControls />
+          <ShareMenu />
           <button
             type="button"
             className="button help-button"
@@ -55,6 +58,7 @@ export function App() {
           </button>
         </div>
       </header>
+      <PageNotice />
       {error && (
         <p className="error-banner" role="alert">
           The simulation stopped: {error}

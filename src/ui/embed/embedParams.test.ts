@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EMBED_PANELS, readPageParams } from "./embedParams";
+import { DEFAULT_EMBED_PANELS, fullPageUrl, readPageParams } from "./embedParams";
 
 describe("page parameters", () => {
   it("show the whole page, playing, when the address says nothing", () => {
@@ -49,6 +49,14 @@ describe("page parameters", () => {
     expect(readPageParams("?origin=https://a.example/").origin).toBe("https://a.example");
     expect(readPageParams("?origin=http://localhost:8080").origin).toBe("http://localhost:8080");
     expect(readPageParams("?origin=https://a.example/path").origin).toBeNull();
+  });
+
+  it("link an embed to the full page with the same scenario, seed and share link", () => {
+    expect(
+      fullPageUrl(
+        "https://a.example/p/?embed=1&scenario=chain&panels=ring&autoplay=0&seed=4&origin=https://b.example#share=v1.x",
+      ),
+    ).toBe("https://a.example/p/?scenario=chain&seed=4#share=v1.x");
   });
 
   it("never throw, whatever the query", () => {

@@ -90,3 +90,10 @@ function originOf(text: string): string | null {
     return null;
   }
 }
+
+/** The same view as the full page: the address without the embed's own parameters. */
+export function fullPageUrl(href: string): string {
+  const url = new URL(href);
+  for (const key of ["embed", "panels", "autoplay", "origin"]) url.searchParams.delete(key);
+  return url.toString();
+}

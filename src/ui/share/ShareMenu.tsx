@@ -4,15 +4,12 @@ import { ExportPanel } from "../export/ExportPanel";
 import { EMBED_PANELS } from "../embed/embedParams";
 import type { EmbedPanel } from "../embed/embedParams";
 import { embedSnippet } from "../embed/embedSnippet";
-import { builtin } from "../session/builtins";
 import { playgroundStore } from "../store/store";
+import { builtinText } from "./builtinText";
 import { encodeShare, shareUrl } from "./shareLink";
 import { sharedRunOf } from "./sharedRun";
 
 type Open = "share" | "embed" | "export" | null;
-
-/** Reads a built-in scenario's text by name (what share links compare a script with). */
-export const builtinText = (name: string): string | undefined => builtin(name)?.text;
 
 /**
  * Share, Embed and Export in the page's header. Share makes a link to the
