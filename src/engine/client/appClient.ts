@@ -87,6 +87,8 @@ export class AppClient implements Process {
   private readonly queue: Request[] = [];
   private active: Request | null = null;
   private discovery: { index: number; deadline: VirtualTime; conn: AppConn } | null = null;
+  /** Inside MULTI … EXEC: every command goes to the master's connection; WAIT waits for EXEC. */
+  private multi: { hasWrite: boolean } | null = null;
   private now: VirtualTime;
   private nextTickAt: VirtualTime;
   private requestedWake: VirtualTime = -1;
@@ -127,7 +129,7 @@ export class AppClient implements Process {
         this.queue.push({
           key: input.client,
           argv: input.argv,
-          op: classify(input.argv),
+          op: this.transactionOp(input.argv),
           sentAt: this.now,
           deadline: 0,
           conn: null,
@@ -168,6 +170,27 @@ export class AppClient implements Process {
     req.sentAt = this.now;
     req.deadline = this.now + REQUEST_TIMEOUT_US;
     this.write(conn, req.argv, (reply) => this.answered(req, reply));
+  }
+
+  /**
+   * How a command is routed, a transaction taken as one: MULTI opens it, the
+   * commands it queues are not writes yet, and an EXEC that ran a write is one.
+   */
+  private transactionOp(argv: readonly ByteString[]): Request["op"] {
+    const name = (argv[0] ?? "").toLowerCase();
+    const op = classify(argv);
+    if (name === "multi") {
+      this.multi = { hasWrite: false };
+      return "other";
+    }
+    if (!this.multi) return op;
+    if (name === "exec" || name === "discard") {
+      const wrote = this.multi.hasWrite && name === "exec";
+      this.multi = null;
+      return wrote ? "write" : "other";
+    }
+    if (op === "write") this.multi.hasWrite = true;
+    return "other";
   }
 
   /** Writes go to the master; reads too, unless they are spread over the replicas. */
