@@ -106,6 +106,11 @@ export type ProcessEvent =
       readonly replId: string;
       readonly replId2: string;
       readonly secondReplOffset: number;
+      /**
+       * A master that changed its replid (its first replica, or its backlog
+       * freed) kept its dataset: the history it carries on, up to `offset`.
+       */
+      readonly lineage?: { readonly replId: string; readonly offset: number };
     }
   /**
    * A server ran a write for a client that named itself (`CLIENT SETNAME`):

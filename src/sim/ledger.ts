@@ -93,7 +93,13 @@ export class Ledger {
       const ev = e.event;
       switch (ev.type) {
         case "replId":
-          if (ev.replId2 !== NO_REPLID) {
+          if (ev.lineage) {
+            // A new replid over the same dataset: its writes live on in the new history.
+            this.parents.set(ev.replId, {
+              replId2: ev.lineage.replId,
+              secondReplOffset: ev.lineage.offset + 1,
+            });
+          } else if (ev.replId2 !== NO_REPLID) {
             this.parents.set(ev.replId, {
               replId2: ev.replId2,
               secondReplOffset: ev.secondReplOffset,

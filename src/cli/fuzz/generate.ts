@@ -65,6 +65,13 @@ export function generateScenario(options: GenerateOptions): string {
   }
   lines.push("settle");
 
+  // Half the runs also carry an application client fixed to m, whose writes the ledger
+  // follows. Its choices come from a stream of their own, so the rest of the script is
+  // what it would be without it.
+  const c = new Random(`client ${options.seed}`);
+  const withClient = c.next() < 0.5;
+  if (withClient) lines.push("client app node m");
+
   const crashed = new Set<string>();
   const cuts = new Set<string>();
   const pick = (from: readonly string[]): string => from[r.int(from.length)] ?? "m";
@@ -80,7 +87,10 @@ export function generateScenario(options: GenerateOptions): string {
         for (const cmd of TRANSACTION) lines.push(`${target}> ${cmd}`);
       } else {
         const write = WRITES[r.int(WRITES.length)];
-        if (write) lines.push(`${target}> ${write(r, i)}`);
+        // The ledger's check reads the client's keys back: nothing else may delete them.
+        const text = write ? write(r, i) : "";
+        if (text !== "")
+          lines.push(`${target}> ${withClient && text === "FLUSHDB" ? "DEL k0" : text}`);
       }
     } else if (roll < 0.5) {
       const replicas = live.filter((n) => masterOf.get(n) !== null);
@@ -128,6 +138,7 @@ export function generateScenario(options: GenerateOptions): string {
     } else if (cuts.size === 0 && crashed.size === 0) {
       lines.push("settle 120s");
     }
+    if (withClient && c.next() < 0.3) lines.push(`app> SET ack:${i} w${i}`);
   }
   // The end: heal everything, bring everyone back, and wait for convergence.
   lines.push("heal");

@@ -435,10 +435,15 @@ export class Server implements Process {
     );
   }
 
-  /** `changeReplicationId`. */
+  /**
+   * `changeReplicationId`. No replica can continue the old history with
+   * PSYNC, but the dataset is kept: the event says which history it carries
+   * on (for the ledger of acknowledged writes).
+   */
   changeReplicationId(): void {
+    const lineage = { replId: this.replId, offset: this.masterReplOffset };
     this.replId = this.random.hex(40);
-    this.emitReplIds();
+    this.emitReplIds(lineage);
   }
 
   /** `clearReplicationId2`. */
@@ -459,12 +464,13 @@ export class Server implements Process {
     this.emitReplIds();
   }
 
-  emitReplIds(): void {
+  emitReplIds(lineage?: { readonly replId: string; readonly offset: number }): void {
     this.emit({
       type: "replId",
       replId: this.replId,
       replId2: this.replId2,
       secondReplOffset: this.secondReplOffset,
+      ...(lineage ? { lineage } : {}),
     });
   }
 
