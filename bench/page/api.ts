@@ -32,3 +32,69 @@ export interface BenchApi {
 export interface BenchWindow {
   __bench?: BenchApi;
 }
+
+/** Frame intervals and long tasks over a stretch of time, in the page. */
+export interface FrameStats {
+  readonly frames: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly maxMs: number;
+  /** The longest main-thread task (Long Tasks API: 0 when none passed 50 ms). */
+  readonly longestTaskMs: number;
+  readonly longTasks: number;
+}
+
+export interface DrawingResult {
+  /** The page running its nodes with nothing written. */
+  readonly idle: FrameStats;
+  /** The same page while the master takes writes. */
+  readonly load: FrameStats;
+  readonly writes: number;
+  /** Virtual time that passed under load (pacing slows it while packets fly). */
+  readonly virtualSeconds: number;
+}
+
+export interface LongRunOptions {
+  readonly replicas: number;
+  readonly virtualSeconds: number;
+  readonly writesPerSecond: number;
+  readonly faultEverySeconds: number;
+}
+
+export interface LongRunProgress {
+  readonly virtualSeconds: number;
+  readonly wallSeconds: number;
+  readonly writes: number;
+  readonly faults: number;
+  readonly done: boolean;
+  /** Since the last look. */
+  readonly frames: FrameStats;
+  /** How late a zero-delay timeout ran, now. */
+  readonly timeoutDelayMs: number;
+  /** Sizes of the store's growing parts. */
+  readonly store: {
+    readonly packets: number;
+    readonly wire: number;
+    readonly log: number;
+    readonly actions: number;
+  };
+  /** Trace events the page's cluster keeps. */
+  readonly traceKept: number;
+}
+
+/** What bench/page/playground.html exposes as `window.__playgroundBench`. */
+export interface PlaygroundBenchApi {
+  /**
+   * The page with 1 master and `replicas` replicas at 1× speed: frame
+   * intervals for `seconds` idle, then for `seconds` at `perSecond` writes
+   * per second of virtual time.
+   */
+  drawingUnderLoad(replicas: number, seconds: number, perSecond: number): Promise<DrawingResult>;
+  /** Starts the long run at the fastest speed; it stops by itself after `virtualSeconds`. */
+  startLongRun(options: LongRunOptions): Promise<void>;
+  longRunProgress(): Promise<LongRunProgress>;
+}
+
+export interface PlaygroundBenchWindow {
+  __playgroundBench?: PlaygroundBenchApi;
+}

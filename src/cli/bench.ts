@@ -4,7 +4,7 @@
  * figure the median of several runs after a warm-up, with min and max) and
  * writes the same to bench/results.json.
  *
- *   --only LIST     engine,sync,worker,page (default: all)
+ *   --only LIST     engine,sync,worker,draw,page (default: all)
  *   --runs N        measured runs per figure (default 5)
  *   --warmup N      warm-up runs per figure (default 1)
  *   --sets N        SETs per throughput run (default 200000)
@@ -27,7 +27,7 @@ import { REDIS_SERVER } from "./bench/redis";
 import { renderMarkdown, renderTable } from "./bench/table";
 import type { BenchOptions, Row } from "./bench/workload";
 
-const WORKLOADS = ["engine", "sync", "worker", "page"] as const;
+const WORKLOADS = ["engine", "sync", "worker", "draw", "page"] as const;
 type WorkloadId = (typeof WORKLOADS)[number];
 
 interface CliOptions extends BenchOptions {
@@ -38,7 +38,7 @@ interface CliOptions extends BenchOptions {
 }
 
 const USAGE =
-  "usage: npm run bench -- [--only engine,sync,worker,page] [--runs N] [--warmup N] " +
+  "usage: npm run bench -- [--only engine,sync,worker,draw,page] [--runs N] [--warmup N] " +
   "[--sets N] [--keys N] [--quick] [--ours-only] [--out FILE]";
 
 function parseArgs(args: readonly string[]): CliOptions | string {
@@ -140,10 +140,15 @@ async function runWorkload(id: WorkloadId, opts: CliOptions): Promise<Row[]> {
     case "sync":
       return bigSync(opts);
     case "worker":
+    case "draw":
     case "page": {
       // Vite and Playwright load only when a browser workload runs.
       const { browserWorkloads } = await import("./bench/browser");
-      return browserWorkloads(opts, { worker: id === "worker", page: id === "page" });
+      return browserWorkloads(opts, {
+        worker: id === "worker",
+        page: id === "page",
+        draw: id === "draw",
+      });
     }
   }
 }
@@ -200,6 +205,7 @@ async function main(): Promise<number> {
     engine: "Engine throughput",
     sync: "Big full sync",
     worker: "Worker runtime",
+    draw: "Drawing under load",
     page: "Page",
   };
   if (opts.childRows !== null) {

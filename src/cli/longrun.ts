@@ -1,0 +1,300 @@
+/**
+ * The long run (issue 10.6): `npm run longrun [-- OPTIONS]`. The playground
+ * page (bench/page/playground.html: the page's own App, Runtime and store)
+ * runs 1 master and 5 replicas in headless Chromium at the fastest speed for
+ * an hour of virtual time, with 1,000 writes per second of virtual time on the
+ * master and a fault every virtual minute (cut, heal, crash, restart, reset,
+ * sleep, round and round). Every few seconds of wall time it samples the
+ * page's main-thread JavaScript heap after a forced GC (CDP), the browser's
+ * resident memory (every process of it: the workers live in the renderer),
+ * and how responsive the page is (frame intervals, long tasks, how late a
+ * zero-delay timeout runs). It prints a table and writes bench/longrun.json;
+ * it exits 1 when a bound below is exceeded.
+ *
+ *   --virtual-seconds N   virtual time to run (default 3600)
+ *   --writes N            writes per second of virtual time (default 1000)
+ *   --fault-every N       seconds of virtual time between faults (default 60)
+ *   --sample-every N      seconds of wall time between samples (default 10)
+ *   --quick               5 virtual minutes, to try it (results not written)
+ *   --out FILE            where the JSON goes (default bench/longrun.json)
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import type { BrowserServer, Page } from "@playwright/test";
+import { chromium } from "@playwright/test";
+import { format, resolveConfig } from "prettier";
+import type { PreviewServer } from "vite";
+import { preview } from "vite";
+import type { LongRunOptions, LongRunProgress, PlaygroundBenchWindow } from "../../bench/page/api";
+import { chromiumUseOptions } from "../../scripts/chromium.mjs";
+import { buildPages } from "./bench/browser";
+import { describeMachine } from "./bench/machine";
+import { REDIS_SERVER, freePort } from "./bench/redis";
+
+const ROOT = resolve(import.meta.dirname, "../..");
+
+/** The bounds the run is held to. */
+export const BOUNDS = {
+  /** The page's main-thread JS heap after a GC: the store and the trace it keeps. */
+  mainHeapMB: 100,
+  /** Everything the browser holds (all its processes, the node workers included). */
+  browserRssMB: 1500,
+  /** The longest main-thread task. */
+  longestTaskMs: 50,
+} as const;
+
+interface Sample extends LongRunProgress {
+  readonly mainHeapMB: number;
+  readonly browserRssMB: number;
+}
+
+interface Options extends LongRunOptions {
+  readonly sampleEverySeconds: number;
+  readonly out: string | null;
+}
+
+const USAGE =
+  "usage: npm run longrun -- [--virtual-seconds N] [--writes N] [--fault-every N] " +
+  "[--sample-every N] [--quick] [--out FILE]";
+
+function parseArgs(args: readonly string[]): Options | string {
+  const o = {
+    replicas: 5,
+    virtualSeconds: 3600,
+    writesPerSecond: 1000,
+    faultEverySeconds: 60,
+    sampleEverySeconds: 10,
+    out: resolve(ROOT, "bench/longrun.json") as string | null,
+  };
+  const positive = (flag: string, v: string | undefined): number | string =>
+    v !== undefined && /^\d+$/.test(v) && Number(v) > 0
+      ? Number(v)
+      : `${flag} needs a whole number above 0\n${USAGE}`;
+  for (let i = 0; i < args.length; i++) {
+    const [flag = "", inline] = (args[i] ?? "").split("=", 2);
+    const value = () => inline ?? args[++i];
+    let n: number | string;
+    switch (flag) {
+      case "--virtual-seconds":
+        if (typeof (n = positive(flag, value())) === "string") return n;
+        o.virtualSeconds = n;
+        break;
+      case "--writes":
+        if (typeof (n = positive(flag, value())) === "string") return n;
+        o.writesPerSecond = n;
+        break;
+      case "--fault-every":
+        if (typeof (n = positive(flag, value())) === "string") return n;
+        o.faultEverySeconds = n;
+        break;
+      case "--sample-every":
+        if (typeof (n = positive(flag, value())) === "string") return n;
+        o.sampleEverySeconds = n;
+        break;
+      case "--quick":
+        o.virtualSeconds = Math.min(o.virtualSeconds, 300);
+        o.out = null;
+        break;
+      case "--out": {
+        const file = value();
+        if (file === undefined) return `--out needs a file name\n${USAGE}`;
+        o.out = resolve(file);
+        break;
+      }
+      case "--help":
+      case "-h":
+        return USAGE;
+      default:
+        return `unknown option ${flag}\n${USAGE}`;
+    }
+  }
+  return o;
+}
+
+/** Resident memory of a process and all its descendants, in MB (Linux `ps`). */
+function treeRssMB(pid: number): number {
+  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const inTree = new Set([pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [p = 0, parent = 0] of rows)
+      if (!inTree.has(p) && inTree.has(parent)) {
+        inTree.add(p);
+        grew = true;
+      }
+  }
+  let kb = 0;
+  for (const [p = 0, , rss = 0] of rows) if (inTree.has(p)) kb += rss;
+  return kb / 1024;
+}
+
+async function mainHeapMB(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("HeapProfiler.collectGarbage");
+    const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+    return usedSize / 2 ** 20;
+  } finally {
+    await cdp.detach();
+  }
+}
+
+function progress(page: Page): Promise<LongRunProgress> {
+  return page.evaluate(() => {
+    const api = (globalThis as PlaygroundBenchWindow).__playgroundBench;
+    if (!api) throw new Error("the playground bench page did not load");
+    return api.longRunProgress();
+  });
+}
+
+function row(s: Sample): string {
+  const cells = [
+    s.virtualSeconds.toFixed(0).padStart(6),
+    s.wallSeconds.toFixed(0).padStart(6),
+    String(s.writes).padStart(9),
+    String(s.faults).padStart(6),
+    s.mainHeapMB.toFixed(1).padStart(8),
+    s.browserRssMB.toFixed(0).padStart(8),
+    s.frames.p95Ms.toFixed(1).padStart(7),
+    s.frames.longestTaskMs.toFixed(0).padStart(7),
+    s.timeoutDelayMs.toFixed(1).padStart(7),
+    `${s.store.log}/${s.store.wire}/${s.store.packets}/${s.store.actions}`.padStart(18),
+    String(s.traceKept).padStart(7),
+  ];
+  return cells.join(" ");
+}
+
+const HEADER =
+  " virt s  wall s    writes faults heap MB   RSS MB p95 ms task ms  lag ms  log/wire/pkts/acts   trace";
+
+async function main(): Promise<number> {
+  const opts = parseArgs(process.argv.slice(2));
+  if (typeof opts === "string") {
+    process.stderr.write(opts + "\n");
+    return 2;
+  }
+  const machine = describeMachine(REDIS_SERVER);
+  const started = new Date();
+  const outDir = mkdtempSync(join(tmpdir(), "rrp-longrun-site-"));
+  let server: PreviewServer | null = null;
+  let browserServer: BrowserServer | null = null;
+  try {
+    process.stderr.write("building the pages (vite build)\n");
+    await buildPages(outDir);
+    const port = await freePort();
+    server = await preview({
+      configFile: join(ROOT, "vite.config.ts"),
+      root: ROOT,
+      logLevel: "warn",
+      build: { outDir },
+      preview: { port, strictPort: true, host: "127.0.0.1" },
+    });
+    const use = chromiumUseOptions() as {
+      channel?: string;
+      launchOptions?: { executablePath: string; args: string[] };
+    };
+    browserServer = await chromium.launchServer({
+      headless: true,
+      ...(use.channel !== undefined ? { channel: use.channel } : {}),
+      ...(use.launchOptions ?? {}),
+    });
+    const pid = browserServer.process().pid ?? 0;
+    const browser = await chromium.connect(browserServer.wsEndpoint());
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.goto(`http://127.0.0.1:${port}/bench/page/playground.html`);
+    await page.locator("#status", { hasText: "ready" }).waitFor({ state: "attached" });
+    const { sampleEverySeconds, out, ...runOptions } = opts;
+    await page.evaluate(async (o) => {
+      const api = (globalThis as PlaygroundBenchWindow).__playgroundBench;
+      if (!api) throw new Error("the playground bench page did not load");
+      await api.startLongRun(o);
+    }, runOptions);
+    process.stderr.write(
+      `long run: ${opts.virtualSeconds} s of virtual time, ${opts.writesPerSecond} writes/s, ` +
+        `a fault every ${opts.faultEverySeconds} s, 1 master and ${opts.replicas} replicas\n` +
+        `${HEADER}\n`,
+    );
+    const samples: Sample[] = [];
+    for (;;) {
+      await page.waitForTimeout(sampleEverySeconds * 1000);
+      const p = await progress(page);
+      const sample: Sample = {
+        ...p,
+        mainHeapMB: await mainHeapMB(page),
+        browserRssMB: pid > 0 ? treeRssMB(pid) : 0,
+      };
+      samples.push(sample);
+      process.stderr.write(row(sample) + "\n");
+      if (p.done) break;
+    }
+    await browser.close();
+
+    const max = (f: (s: Sample) => number) => Math.max(...samples.map(f));
+    const last = samples[samples.length - 1];
+    const summary = {
+      virtualSeconds: last?.virtualSeconds ?? 0,
+      wallSeconds: last?.wallSeconds ?? 0,
+      writes: last?.writes ?? 0,
+      faults: last?.faults ?? 0,
+      maxMainHeapMB: max((s) => s.mainHeapMB),
+      finalMainHeapMB: last?.mainHeapMB ?? 0,
+      maxBrowserRssMB: max((s) => s.browserRssMB),
+      longestTaskMs: max((s) => s.frames.longestTaskMs),
+      maxP95FrameMs: max((s) => s.frames.p95Ms),
+      maxTimeoutDelayMs: max((s) => s.timeoutDelayMs),
+    };
+    const met = {
+      mainHeap: summary.maxMainHeapMB <= BOUNDS.mainHeapMB,
+      browserRss: summary.maxBrowserRssMB <= BOUNDS.browserRssMB,
+      longestTask: summary.longestTaskMs <= BOUNDS.longestTaskMs,
+    };
+    const lines = [
+      `npm run longrun — ${started.toISOString()} — ${machine.cores} cores, ${machine.cpuModel}`,
+      `${summary.virtualSeconds.toFixed(0)} s virtual in ${summary.wallSeconds.toFixed(0)} s wall, ` +
+        `${summary.writes} writes, ${summary.faults} faults`,
+      `main-thread heap after GC: max ${summary.maxMainHeapMB.toFixed(1)} MB, final ` +
+        `${summary.finalMainHeapMB.toFixed(1)} MB (bound ${BOUNDS.mainHeapMB} MB): ${met.mainHeap ? "met" : "NOT met"}`,
+      `browser resident memory, all processes: max ${summary.maxBrowserRssMB.toFixed(0)} MB ` +
+        `(bound ${BOUNDS.browserRssMB} MB): ${met.browserRss ? "met" : "NOT met"}`,
+      `longest main-thread task ${summary.longestTaskMs.toFixed(0)} ms (bound ${BOUNDS.longestTaskMs} ms; ` +
+        `0 means none over 50 ms): ${met.longestTask ? "met" : "NOT met"}; worst p95 frame ` +
+        `${summary.maxP95FrameMs.toFixed(1)} ms; worst zero-delay timeout lag ${summary.maxTimeoutDelayMs.toFixed(1)} ms`,
+    ];
+    process.stdout.write(lines.join("\n") + "\n");
+    if (out) {
+      mkdirSync(dirname(out), { recursive: true });
+      const json = {
+        date: started.toISOString(),
+        command: `npm run longrun -- ${process.argv.slice(2).join(" ")}`.trim(),
+        machine,
+        options: opts,
+        bounds: BOUNDS,
+        summary,
+        met,
+        samples,
+      };
+      const config = (await resolveConfig(out)) ?? {};
+      writeFileSync(out, await format(JSON.stringify(json), { ...config, filepath: out }));
+      process.stderr.write(`wrote ${out}\n`);
+    }
+    return met.mainHeap && met.browserRss && met.longestTask ? 0 : 1;
+  } finally {
+    await browserServer?.close();
+    await server?.close();
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
