@@ -25,8 +25,12 @@ export class GatedCluster implements PageCluster {
     private current: PageCluster,
     /** The furthest time the playback may reach now, or null for no limit. */
     private readonly limit: () => VirtualTime | null,
-    /** After time moved: the session looks whether the script or an action is due. */
-    private readonly moved: () => void,
+    /**
+     * After time moved, still within the playback's slice: the session runs
+     * whatever came due (the script's next lines, a recorded action) at once,
+     * so a `settle` moves on instant by instant without waiting a frame each.
+     */
+    private readonly moved: () => Promise<void>,
   ) {
     this.unsubscribe = this.subscribe(current);
   }
@@ -71,7 +75,7 @@ export class GatedCluster implements PageCluster {
     const target = limit === null ? now + durationUs : Math.min(now + durationUs, limit);
     if (limit !== null && target <= now) return;
     await this.current.advance(target - now);
-    this.moved();
+    await this.moved();
   }
 
   onTrace(listener: (events: readonly TraceEvent[]) => void): () => void {

@@ -63,7 +63,6 @@ export class Session {
   private live: RunState | null = null;
   private branches: Branch[] = [];
   private branch: Branch = { id: 0, label: "Original run", actions: [], endUs: 0 };
-  private catchUpQueued = false;
   private seekQueued = false;
   private seekTo: VirtualTime = 0;
   private nextBranchId = 1;
@@ -243,20 +242,18 @@ export class Session {
     return limit;
   }
 
-  /** After the playback moved the clock: the run's end moves on, and whatever is due runs. */
-  private moved(): void {
+  /**
+   * After the playback moved the clock (inside its slice, so between two
+   * slices of nothing else): the run's end moves on, and whatever is due runs now.
+   */
+  private async moved(): Promise<void> {
     const live = this.live;
     if (!live) return;
     const now = live.cluster.now();
     if (now > this.branch.endUs && live.cursor >= live.actions.length) this.branch.endUs = now;
-    if (this.catchUpQueued || !(live.run.due() || live.actionDue(false))) return;
-    this.catchUpQueued = true;
-    this.hooks.run(async () => {
-      this.catchUpQueued = false;
-      if (this.live !== live) return;
-      await live.catchUp(false);
-      this.afterBurst();
-    });
+    if (!(live.run.due() || live.actionDue(false))) return;
+    await live.catchUp(false);
+    this.afterBurst();
   }
 
   /** The script's state after a burst: running, waiting for Next, done or failed. */
