@@ -89,3 +89,20 @@ describe("an application client", () => {
     );
   });
 });
+
+describe("an application client fixed to one node", () => {
+  it("says the connection was refused when its node is down", async () => {
+    const c = new InProcessCluster({ seed: 3 });
+    await c.startNode({ name: "m", config: new Map() });
+    await c.startNode({
+      kind: "client",
+      name: "app",
+      route: { kind: "node", addr: { ip: "m", port: 6379 } },
+    });
+    expect(await say(c, "SET", "k", "v")).toBe("OK");
+    await c.fault({ kind: "crash", node: "m" });
+    await c.advance(SECOND);
+    // Its connection saw m's FIN; the next command finds nothing listening.
+    expect(await say(c, "GET", "k")).toBe("(error) Error: Connection refused");
+  });
+});

@@ -57,6 +57,8 @@ interface Request {
   deadline: VirtualTime;
   conn: AppConn | null;
   timedOut: boolean;
+  /** Nothing listened at the address (the process is down). */
+  refused: boolean;
 }
 
 /**
@@ -119,6 +121,9 @@ export class AppClient implements Process {
         this.connected(input.conn);
         break;
       case "connectFailed":
+        if (this.active?.conn?.id === input.conn) this.active.refused = true;
+        this.lost(input.conn);
+        break;
       case "connectionClosed":
         this.lost(input.conn);
         break;
@@ -134,6 +139,7 @@ export class AppClient implements Process {
           deadline: 0,
           conn: null,
           timedOut: false,
+          refused: false,
         });
         this.next();
         break;
@@ -213,7 +219,9 @@ export class AppClient implements Process {
         type: "error",
         value: req.timedOut
           ? `Error: no reply within ${REQUEST_TIMEOUT_US / 1e6}s (connection dropped)`
-          : "Error: Server closed the connection",
+          : req.refused
+            ? "Error: Connection refused"
+            : "Error: Server closed the connection",
       });
       return;
     }
