@@ -235,6 +235,41 @@ async function exercise(page: Page): Promise<void> {
   await expect(page.getByTestId("guide-status")).toContainText("Next:", { timeout: 30_000 });
 }
 
+test.describe("embedded", () => {
+  test("in a host page the playground runs under its policy and asks for nothing after load", async ({
+    page,
+  }) => {
+    const w = await watch(page);
+    await page.goto("./embed-example.html");
+    await expect(page.locator("#status")).toHaveText("The playground is ready.", {
+      timeout: 30_000,
+    });
+    await page.waitForLoadState("networkidle");
+    const requests: Request[] = [];
+    page.on("request", (r) => requests.push(r));
+    // The host page drives it: play, Next to the first step, a console command.
+    const frame = page.frameLocator("#playground");
+    const events = page.locator("#events");
+    await page.getByRole("button", { name: "Play", exact: true }).click();
+    await expect(frame.getByTestId("guide-next")).toBeEnabled({ timeout: 30_000 });
+    await page.getByRole("button", { name: "Next", exact: true }).click();
+    await expect(events).toContainText(/step 1 of \d+: /, { timeout: 30_000 });
+    await page.getByRole("button", { name: "Run", exact: true }).click();
+    await expect(events).toContainText("m: OK", { timeout: 10_000 });
+
+    const embedded = page.frames().find((f) => f.url().includes("embed=1"));
+    if (!embedded) throw new Error("no playground frame");
+    const violations = await embedded.evaluate(
+      () => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? null,
+    );
+    expect(violations).toEqual([]);
+    expect(await w.violations()).toEqual([]);
+    const network = requests.filter((r) => !/^(blob|data):/.test(r.url()));
+    expect(network.map((r) => `${r.method()} ${r.url()}`)).toEqual([]);
+    expect(w.dialogs).toEqual([]);
+  });
+});
+
 test.describe("network", () => {
   test("once loaded, the page asks the network for nothing", async ({ page }) => {
     const playground = new PlaygroundPage(page);
