@@ -31,6 +31,7 @@ test.describe("share links", () => {
     const at = await playground.timeUs();
 
     const link = await shareLink(page);
+    await page.screenshot({ path: "test-results/screenshots/share-panel-1280.png" });
     // A built-in travels by name: the link stays short.
     expect(link.length - link.indexOf("#")).toBeLessThan(200);
 
@@ -99,6 +100,8 @@ test.describe("share links", () => {
       await expect(notice).toHaveAttribute("role", "alert");
       await expect(page.getByTestId("play-pause")).toBeVisible();
       await expect(page.locator('[data-testid^="node-panel-"]')).toHaveCount(0);
+      if (token === "hello")
+        await page.screenshot({ path: "test-results/screenshots/share-bad-link-1280.png" });
     });
   }
 
@@ -119,6 +122,8 @@ test.describe("exports", () => {
       page.getByTestId(button).click(),
     ]);
     const path = await download.path();
+    // Kept beside the screenshots, to look at.
+    await download.saveAs(`test-results/screenshots/exported-${download.suggestedFilename()}`);
     return { name: download.suggestedFilename(), bytes: readFileSync(path) };
   }
 
@@ -131,6 +136,7 @@ test.describe("exports", () => {
     await playground.node("m").run("SET exported yes");
     await expect(playground.node("m").lastReply()).toHaveText("OK");
     await page.getByTestId("export-button").click();
+    await page.screenshot({ path: "test-results/screenshots/export-panel-1280.png" });
 
     const scenario = await saved(page, "export-scenario");
     expect(scenario.name).toBe("playground.scenario");

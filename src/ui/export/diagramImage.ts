@@ -28,6 +28,7 @@ const STYLE_PROPERTIES = [
   "font-weight",
   "font-style",
   "letter-spacing",
+  "text-transform",
   "text-anchor",
   "dominant-baseline",
   "color",
