@@ -92,6 +92,27 @@ test("a node worker that is gone (closed, never answering) is shown crashed; the
   await expect(page.getByRole("alert")).toHaveCount(0);
 });
 
+test("a node past the keys limit dies of it, named in the log; the others go on", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  const playground = await openSettled(page);
+  const m = playground.node("m");
+  // One key more than a node holds (docs/limits.md), as a curious student might type.
+  await m.run("DEBUG POPULATE 1000001");
+  await expect(m.role).toHaveText("crashed", { timeout: 60_000 });
+  await expect(m.lastReply()).toHaveText("Error: Server closed the connection");
+  await expect(playground.eventLog).toContainText(
+    "m crashed: Out Of Memory: no room for key 1000001; a node holds at most 1000000 keys in the playground",
+  );
+  const r1 = playground.node("r1");
+  await r1.run("PING");
+  await expect(r1.lastReply()).toHaveText("PONG");
+  await m.button("Restart").click();
+  await expect(m.role).toHaveText("master", { timeout: 15_000 });
+  await expect(page.getByRole("alert")).toHaveCount(0);
+});
+
 /** Makes the page report itself hidden (or visible) as a backgrounded tab would. */
 async function setHidden(page: Page, hidden: boolean): Promise<void> {
   await page.evaluate((h) => {
