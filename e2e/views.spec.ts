@@ -203,6 +203,8 @@ test("a Sentinel is drawn as a Sentinel, watches its master and answers SENTINEL
   await input.press("Enter");
   await expect(s1.lastReply()).toContainText("ERR unknown command 'SET'");
   // INFO discovery finds the replicas within 10 s of virtual time.
-  await expect(s1.panel.getByRole("table")).toContainText("2 replicas", { timeout: 30_000 });
+  await expect(page.getByTestId("monitors-s1")).toContainText("knows 2 replicas", {
+    timeout: 30_000,
+  });
   await expect(await script(page)).toContainText("sentinel s1 monitor mymaster m 1");
 });

@@ -20,7 +20,7 @@ export function Console({ node, port = 6379 }: { node: string; port?: number }) 
   const history = useRef<string[]>([]);
   const cursor = useRef<number | null>(null);
   const draft = useRef("");
-  const outputRef = useRef<HTMLOListElement>(null);
+  const outputRef = useRef<HTMLDivElement>(null);
   const stick = useRef(true);
 
   useLayoutEffect(() => {
@@ -83,7 +83,7 @@ export function Console({ node, port = 6379 }: { node: string; port?: number }) 
   const inputId = `console-input-${node}`;
   return (
     <div className="console" data-testid={`console-${node}`}>
-      <ol
+      <div
         ref={outputRef}
         className="console-output"
         role="log"
@@ -92,32 +92,34 @@ export function Console({ node, port = 6379 }: { node: string; port?: number }) 
         aria-label={`${node} console output`}
         tabIndex={0}
       >
-        {lines.length === 0 && (
-          <li className="console-hint" aria-hidden="true">
-            Try <code>SET k v</code>, <code>GET k</code>, <code>INFO replication</code> or{" "}
-            <code>ROLE</code>.
-          </li>
-        )}
-        {lines.map((l) =>
-          l.kind === "input" ? (
-            <li key={l.id} className="console-line is-input">
-              <span className="prompt" aria-hidden="true">
-                {prompt}{" "}
-              </span>
-              {l.text}
+        <ol className="console-lines">
+          {lines.length === 0 && (
+            <li className="console-hint" aria-hidden="true">
+              Try <code>SET k v</code>, <code>GET k</code>, <code>INFO replication</code> or{" "}
+              <code>ROLE</code>.
             </li>
-          ) : (
-            <li key={l.id} className={`console-line is-${l.kind}`} data-testid="console-reply">
-              {l.text}
+          )}
+          {lines.map((l) =>
+            l.kind === "input" ? (
+              <li key={l.id} className="console-line is-input">
+                <span className="prompt" aria-hidden="true">
+                  {prompt}{" "}
+                </span>
+                {l.text}
+              </li>
+            ) : (
+              <li key={l.id} className={`console-line is-${l.kind}`} data-testid="console-reply">
+                {l.text}
+              </li>
+            ),
+          )}
+          {pending && (
+            <li className="console-line is-pending" aria-hidden="true">
+              {paused ? "waiting: time is paused" : "…"}
             </li>
-          ),
-        )}
-        {pending && (
-          <li className="console-line is-pending" aria-hidden="true">
-            {paused ? "waiting: time is paused" : "…"}
-          </li>
-        )}
-      </ol>
+          )}
+        </ol>
+      </div>
       <form className="console-form" onSubmit={submit}>
         <label htmlFor={inputId} className="prompt">
           {prompt}

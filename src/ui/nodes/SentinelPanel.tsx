@@ -106,34 +106,22 @@ export const SentinelPanel = memo(function SentinelPanel({ name }: { name: strin
         </button>
       </div>
       {view && view.masters.length > 0 && (
-        <table className="data-table monitors" aria-label={`Masters ${name} monitors`}>
-          <thead>
-            <tr>
-              <th scope="col">group</th>
-              <th scope="col">master</th>
-              <th scope="col">flags</th>
-              <th scope="col">quorum</th>
-              <th scope="col">known</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.masters.map((m) => (
-              <tr key={m.group}>
-                <th scope="row">{m.group}</th>
-                <td>
-                  {nameOf(m.currentIp)}{" "}
-                  <span className="mono">{`${m.currentIp}:${m.currentPort}`}</span>
-                </td>
-                <td className="mono">{m.flags}</td>
-                <td className="num">{m.quorum}</td>
-                <td>
-                  {m.replicas.length} replica{m.replicas.length === 1 ? "" : "s"},{" "}
-                  {m.sentinels.length} Sentinel{m.sentinels.length === 1 ? "" : "s"}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul
+          className="monitors"
+          aria-label={`Masters ${name} monitors`}
+          data-testid={`monitors-${name}`}
+        >
+          {view.masters.map((m) => (
+            <li key={m.group}>
+              <strong>{m.group}</strong>: {nameOf(m.currentIp)}{" "}
+              <span className="mono">{`${m.currentIp}:${m.currentPort}`}</span> · flags{" "}
+              <span className="mono">{m.flags}</span> · quorum {m.quorum} · knows{" "}
+              {m.replicas.length} replica{m.replicas.length === 1 ? "" : "s"} and{" "}
+              {m.sentinels.length} other Sentinel
+              {m.sentinels.length === 1 ? "" : "s"}
+            </li>
+          ))}
+        </ul>
       )}
       <Console node={name} port={SENTINEL_PORT} />
     </article>

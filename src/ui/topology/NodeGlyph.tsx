@@ -76,35 +76,36 @@ export const NodeGlyph = memo(function NodeGlyph({
 
   if (isSentinel) {
     const status = sentinelStatus(meta, sentinel, (ip) => ipName(ip));
-    const label = `${name}: ${running ? "Sentinel" : "crashed Sentinel"}, ${status.text}. Arrow keys move it; Enter opens its panel.`;
+    const label = `${name}: ${running ? "Sentinel" : "crashed Sentinel"}, ${status.watching}, ${status.text}. Arrow keys move it; Enter opens its panel.`;
     return (
       <g
         className={`${classes} role-sentinel`}
         transform={`translate(${position.x},${position.y})`}
         data-testid={`topology-node-${name}`}
-        role="button"
-        tabIndex={0}
-        aria-label={label}
         {...drag}
       >
-        <path className="node-halo" d={hexagon(NODE_RADIUS - 1)} />
-        <path className="node-disc" d={hexagon(NODE_RADIUS - 6)} />
-        <text className="node-name" y={-2}>
-          {name}
-        </text>
-        <text className="node-role" y={12}>
-          {running ? "sentinel" : "down"}
-        </text>
-        <g className={`node-caption caption-${captionSide}`} transform={transform}>
-          <text className="node-offset" data-testid={`topology-watch-${name}`}>
-            {status.watching}
+        <g className="node-hit" role="button" tabIndex={0} aria-label={label}>
+          <path className="node-halo" d={hexagon(NODE_RADIUS - 1)} />
+          <path className="node-disc" d={hexagon(NODE_RADIUS - 6)} />
+        </g>
+        <g aria-hidden="true">
+          <text className="node-name" y={-2}>
+            {name}
           </text>
-          <text className={`status-text tone-${status.tone}`} y={17}>
-            <tspan className="status-glyph" aria-hidden="true">
-              ◆{" "}
-            </tspan>
-            {status.text}
+          <text className="node-role" y={12}>
+            {running ? "sentinel" : "down"}
           </text>
+          <g className={`node-caption caption-${captionSide}`} transform={transform}>
+            <text className="node-offset" data-testid={`topology-watch-${name}`}>
+              {status.watching}
+            </text>
+            <text className={`status-text tone-${status.tone}`} y={17}>
+              <tspan className="status-glyph" aria-hidden="true">
+                ◆{" "}
+              </tspan>
+              {status.text}
+            </text>
+          </g>
         </g>
       </g>
     );
@@ -130,36 +131,37 @@ export const NodeGlyph = memo(function NodeGlyph({
       className={`${classes} role-${role}`}
       transform={`translate(${position.x},${position.y})`}
       data-testid={`topology-node-${name}`}
-      role="button"
-      tabIndex={0}
-      aria-label={label}
       {...drag}
     >
-      <circle className="node-halo" r={NODE_RADIUS + 5} />
-      <circle className="node-disc" r={NODE_RADIUS} />
-      <text className="node-name" y={-2}>
-        {name}
-      </text>
-      <text className="node-role" y={13}>
-        {running ? roleText : "down"}
-      </text>
-      <g className={`node-caption caption-${captionSide}`} transform={transform}>
-        <text className="node-offset" data-testid={`topology-offset-${name}`}>
-          offset <tspan className="num">{offset}</tspan>
+      <g className="node-hit" role="button" tabIndex={0} aria-label={label}>
+        <circle className="node-halo" r={NODE_RADIUS + 5} />
+        <circle className="node-disc" r={NODE_RADIUS} />
+      </g>
+      <g aria-hidden="true">
+        <text className="node-name" y={-2}>
+          {name}
         </text>
-        <text className={`status-text tone-${status.tone}`} y={17}>
-          <tspan className="status-glyph" aria-hidden="true">
-            ●{" "}
-          </tspan>
-          {status.text}
+        <text className="node-role" y={13}>
+          {running ? roleText : "down"}
         </text>
-        <text
-          className="node-keys"
-          y={captionSide === "above" ? -17 : 33}
-          data-testid={`topology-keys-${name}`}
-        >
-          {keyText}
-        </text>
+        <g className={`node-caption caption-${captionSide}`} transform={transform}>
+          <text className="node-offset" data-testid={`topology-offset-${name}`}>
+            offset <tspan className="num">{offset}</tspan>
+          </text>
+          <text className={`status-text tone-${status.tone}`} y={17}>
+            <tspan className="status-glyph" aria-hidden="true">
+              ●{" "}
+            </tspan>
+            {status.text}
+          </text>
+          <text
+            className="node-keys"
+            y={captionSide === "above" ? -17 : 33}
+            data-testid={`topology-keys-${name}`}
+          >
+            {keyText}
+          </text>
+        </g>
       </g>
     </g>
   );
