@@ -62,6 +62,7 @@ test.describe("guided scenarios", () => {
     playground,
   }) => {
     await playground.pause();
+    await playground.setSpeed(100);
     await page.getByTestId("script-editor").locator("summary").click();
     const text = page.getByTestId("editor-text");
     await text.fill("node m\nnode r1 replicaof m\nsettle\nm> SET k v\nsettle forever\n");
@@ -80,6 +81,15 @@ test.describe("guided scenarios", () => {
     // The reader's clicks become lines of the script.
     await playground.node("m").run("SET after run");
     await expect(text).toHaveValue(/settle\n(advance .+\n)?m> SET after run\n$/);
+  });
+
+  test("an unknown ?scenario= says so and runs the three nodes", async ({ page, playground }) => {
+    await page.goto("./?scenario=no-such-lesson");
+    await expect(page.getByTestId("guide")).toContainText(
+      "There is no built-in scenario named “no-such-lesson”",
+    );
+    await playground.waitForLinksUp("r1", "r2");
+    await expect(page.getByTestId("scenario-picker")).toHaveValue("");
   });
 
   for (const size of [
