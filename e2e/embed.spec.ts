@@ -86,6 +86,31 @@ test.describe("the example host page", () => {
     await shoot(page, "embed-example-host-page");
   });
 
+  test("hears the acknowledged writes a failover loses", async ({ page }) => {
+    await page.goto("./embed-example.html");
+    await expect(page.locator("#status")).toHaveText("The playground is ready.", {
+      timeout: 30_000,
+    });
+    const frame = page.frameLocator("#playground");
+    const events = page.locator("#events");
+    await page.locator("#scenario").fill("lost-writes");
+    await page.getByRole("button", { name: "Load", exact: true }).click();
+    await expect(events).toContainText("accepted #1: load");
+    await frame.getByTestId("speed").selectOption("100");
+    await page.getByRole("button", { name: "Play", exact: true }).click();
+    const next = frame.getByTestId("guide-next");
+    for (let k = 1; k <= 3; k++) {
+      await expect(next).toBeEnabled({ timeout: 60_000 });
+      await page.getByRole("button", { name: "Next", exact: true }).click();
+      await expect(events).toContainText(`step ${k} of 4`);
+    }
+    await expect(events).toContainText("write lost: SET balance 250 (acknowledged by m)", {
+      timeout: 60_000,
+    });
+    await expect(events).toContainText("3 lost in all", { timeout: 60_000 });
+    await expect(events).toContainText("r2 is now a master");
+  });
+
   test("ignores messages that do not fit the schema, with a console warning, and runs none", async ({
     page,
   }) => {

@@ -55,7 +55,7 @@ window.addEventListener("message", (e) => {
       log(`${m.node} is now a ${m.role === "slave" ? "replica" : "master"}`);
       return;
     case "writeLost":
-      log(`write lost: ${m.count} acknowledged write(s) no longer on the master`);
+      log(`write lost: ${m.command.join(" ")} (acknowledged by ${m.node}); ${m.lostCount} lost in all`);
       return;
     case "reply":
       log(`${m.node}: ${m.error ? "error " : ""}${m.text}`);

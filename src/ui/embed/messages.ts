@@ -230,12 +230,20 @@ export type PlaygroundEvent =
     }
   /** A node's role changed (a promotion, a REPLICAOF, a restart). */
   | { readonly type: "roleChanged"; readonly node: string; readonly role: "master" | "slave" }
-  /** An acknowledged write the current master no longer has (the failover ledger). */
+  /**
+   * A write acknowledged to an application client that the current master no
+   * longer has (the failover ledger): lost between `lostFromUs` and `lostToUs`.
+   */
   | {
       readonly type: "writeLost";
+      readonly client: string;
       readonly node: string;
-      readonly key: string;
-      readonly count: number;
+      readonly command: readonly string[];
+      readonly ackedAtUs: number;
+      readonly lostFromUs: number;
+      readonly lostToUs: number;
+      /** How many acknowledged writes are lost now, this one included. */
+      readonly lostCount: number;
     }
   /** The reply a node's console printed for a line (from a `command` message or the reader). */
   | {

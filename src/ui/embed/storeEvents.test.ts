@@ -88,6 +88,39 @@ describe("events for the host page", () => {
     expect(eventsBetween(after, after)).toEqual([]);
   });
 
+  it("report an acknowledged write the ledger marks lost, once", () => {
+    const entry = {
+      id: 0,
+      client: "app",
+      command: ["SET", "order:1", "paid"],
+      node: "m",
+      replId: "a".repeat(40),
+      offset: 120,
+      ackedAt: 1_000,
+      waited: null,
+      lost: null,
+    };
+    const held: PlaygroundState = { ...started(), ledger: { entries: [entry], stale: [] } };
+    const lost: PlaygroundState = {
+      ...held,
+      ledger: { entries: [{ ...entry, lost: { from: 2_000, to: 9_000 } }], stale: [] },
+    };
+    expect(eventsBetween(held, lost)).toEqual([
+      {
+        type: "writeLost",
+        client: "app",
+        node: "m",
+        command: ["SET", "order:1", "paid"],
+        ackedAtUs: 1_000,
+        lostFromUs: 2_000,
+        lostToUs: 9_000,
+        lostCount: 1,
+      },
+    ]);
+    const later: PlaygroundState = { ...lost, ledger: { ...lost.ledger } };
+    expect(eventsBetween(lost, later)).toEqual([]);
+  });
+
   it("do not replay every reply when time travel rebuilds the consoles", () => {
     const live = reduceTrace(appendConsole(started(), "m", [{ kind: "input", text: "GET k" }], 1), [
       {

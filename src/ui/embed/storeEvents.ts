@@ -3,7 +3,8 @@ import type { PlaygroundEvent } from "./messages";
 
 /**
  * The events a host page hears when the store moves from `prev` to `next`: a
- * step reached, a role changed, a reply printed on a console. Pure, so what
+ * step reached, a role changed, an acknowledged write lost, a reply printed on
+ * a console. Pure, so what
  * the host hears follows from what the page shows.
  */
 export function eventsBetween(prev: PlaygroundState, next: PlaygroundState): PlaygroundEvent[] {
@@ -26,6 +27,22 @@ export function eventsBetween(prev: PlaygroundState, next: PlaygroundState): Pla
       if (!now || now.kind === "sentinel") continue;
       if (before && before.role !== now.role)
         out.push({ type: "roleChanged", node: name, role: now.role });
+    }
+  }
+  if (next.ledger !== prev.ledger) {
+    const lostCount = next.ledger.entries.filter((e) => e.lost !== null).length;
+    for (const entry of next.ledger.entries) {
+      if (!entry.lost || prev.ledger.entries[entry.id]?.lost) continue;
+      out.push({
+        type: "writeLost",
+        client: entry.client,
+        node: entry.node,
+        command: entry.command,
+        ackedAtUs: entry.ackedAt,
+        lostFromUs: entry.lost.from,
+        lostToUs: entry.lost.to,
+        lostCount,
+      });
     }
   }
   if (next.consoles !== prev.consoles) {
