@@ -92,26 +92,30 @@ export function writeRdb(
   saveAuxField(out, z, "aof-base", integerText(aux.aofBase ?? 0));
 
   for (const db of keyspace.dbs) {
-    // Redis never holds an empty collection; skip any so the file stays loadable.
-    const keys: ByteString[] = [];
+    // One pass over the dict: each key's record is built as one string, and the
+    // RESIZEDB sizes (which come first in the file) are counted on the way.
+    const records: string[] = [];
     let expiresSize = 0;
+    const piece: string[] = [];
     for (const [key, value] of db.dict) {
+      // Redis never holds an empty collection; skip any so the file stays loadable.
       if (isEmptyCollection(value)) continue;
-      keys.push(key);
-      if (db.expires.has(key)) expiresSize++;
-    }
-    if (keys.length === 0) continue;
-    out.push(chr(RDB_OPCODE_SELECTDB), saveLen(db.id));
-    out.push(chr(RDB_OPCODE_RESIZEDB), saveLen(keys.length), saveLen(expiresSize));
-    for (const key of keys) {
-      const value = db.dict.get(key) as RedisValue;
+      piece.length = 0;
       const expireMs = db.expires.get(key);
-      if (expireMs !== undefined) out.push(chr(RDB_OPCODE_EXPIRETIME_MS), int64le(expireMs));
+      if (expireMs !== undefined) {
+        expiresSize++;
+        piece.push(chr(RDB_OPCODE_EXPIRETIME_MS), int64le(expireMs));
+      }
       const [type, body] = saveObject(value, z);
-      out.push(chr(type));
-      saveRawString(out, z, key);
-      out.push(...body);
+      piece.push(chr(type));
+      saveRawString(piece, z, key);
+      for (const part of body) piece.push(part);
+      records.push(piece.join(""));
     }
+    if (records.length === 0) continue;
+    out.push(chr(RDB_OPCODE_SELECTDB), saveLen(db.id));
+    out.push(chr(RDB_OPCODE_RESIZEDB), saveLen(records.length), saveLen(expiresSize));
+    for (const record of records) out.push(record);
   }
 
   out.push(chr(RDB_OPCODE_EOF));
