@@ -5,7 +5,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { bytesToUtf8 } from "../../engine/bytes";
 import { InProcessCluster } from "../../sim/inProcessCluster";
 import type { Script } from "../../scenario/ast";
 import { formatError, parseScenario } from "../../scenario/parse";
@@ -68,17 +67,6 @@ export async function conformScenario(
       kind: "skipped",
       file,
       reason: `line ${unsupported.line} starts a ${unsupported.kind === "sentinel" ? "Sentinel" : "simulated application client (and its ledger)"}; the harness runs redis-server processes only`,
-    };
-  }
-  const failover = script.lines.find(
-    (l) =>
-      l.kind === "command" && /^failover$/i.test(l.words[0] ? bytesToUtf8(l.words[0].bytes) : ""),
-  );
-  if (failover) {
-    return {
-      kind: "skipped",
-      file,
-      reason: `line ${failover.line} sends FAILOVER, whose target is named by address: a real master would connect to it around the harness's proxies, so cut, sleep and the addresses INFO shows would not match`,
     };
   }
   const started = performance.now();

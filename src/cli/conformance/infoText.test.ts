@@ -61,3 +61,12 @@ describe("addresses in the simulator's terms", () => {
     expect(fields.get("slave0")).toBe("ip=1.2.3.4,port=7000");
   });
 });
+
+describe("a master dialled directly", () => {
+  it("reads as its simulated address, as FAILOVER TO 10.0.0.N names it", () => {
+    const info = "# Replication\r\nrole:slave\r\nmaster_host:127.0.0.1\r\nmaster_port:41001\r\n";
+    const fields = normaliseInfoFields(parseInfo(info), naming);
+    expect(fields.get("master_host")).toBe("10.0.0.2");
+    expect(fields.get("master_port")).toBe("6379");
+  });
+});

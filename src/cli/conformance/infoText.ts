@@ -39,7 +39,7 @@ const SLAVE_LINE = /^slave\d+$/;
 export function normaliseInfoText(text: string, naming: AddressNaming): string {
   const lines = text.split("\r\n");
   const masterPort = lines.find((l) => l.startsWith("master_port:"))?.slice("master_port:".length);
-  const master = masterPort === undefined ? undefined : naming.nodeBehindProxy(Number(masterPort));
+  const master = masterPort === undefined ? undefined : masterName(Number(masterPort), naming);
   return lines
     .map((line) => {
       const colon = line.indexOf(":");
@@ -57,10 +57,19 @@ export function normaliseInfoFields(
   naming: AddressNaming,
 ): Map<string, string> {
   const masterPort = fields.get("master_port");
-  const master = masterPort === undefined ? undefined : naming.nodeBehindProxy(Number(masterPort));
+  const master = masterPort === undefined ? undefined : masterName(Number(masterPort), naming);
   const out = new Map<string, string>();
   for (const [key, value] of fields) out.set(key, normaliseValue(key, value, master, naming));
   return out;
+}
+
+/**
+ * A master reached through a proxy reads as its node's name (as `replicaof
+ * NAME` says); one dialled directly (a FAILOVER handover, which names the new
+ * master by address) as its simulated address.
+ */
+function masterName(port: number, naming: AddressNaming): string | undefined {
+  return naming.nodeBehindProxy(port) ?? naming.simulatedIpOfPort(port);
 }
 
 function normaliseValue(

@@ -424,16 +424,33 @@ export class RealRedisCluster implements Cluster {
 
   // ---- commands -----------------------------------------------------------------------
 
-  /** `REPLICAOF <node> 6379` names the node's proxy instead. */
+  /**
+   * `REPLICAOF <node> 6379` names the node's proxy instead. `FAILOVER TO
+   * <node or 10.0.0.N> 6379` names the replica as its master knows it
+   * (127.0.0.1 and the port it listens on), so the handover connection is
+   * dialled directly, not through a proxy.
+   */
   private async rewriteCommand(
     node: RealNode,
     argv: readonly ByteString[],
   ): Promise<readonly ByteString[]> {
+    if ((argv[0] ?? "").toUpperCase() === "FAILOVER") return this.rewriteFailover(argv);
     const [name = "", host = "", port = ""] = argv;
     if (!REPLICAOF_COMMANDS.has(name.toUpperCase()) || argv.length !== 3) return argv;
     if (host.toUpperCase() === "NO" && port.toUpperCase() === "ONE") return argv;
     const [realHost, realPort] = await this.masterAddress(node, this.target(host, port));
     return [name, realHost, realPort];
+  }
+
+  private rewriteFailover(argv: readonly ByteString[]): readonly ByteString[] {
+    const to = argv.findIndex((a, i) => i > 0 && a.toUpperCase() === "TO");
+    const host = argv[to + 1];
+    const port = argv[to + 2];
+    if (to < 0 || host === undefined || port === undefined) return argv;
+    const target = this.target(host, port);
+    if (!("node" in target)) return argv;
+    const real = this.requireNode(target.node);
+    return [...argv.slice(0, to + 1), "127.0.0.1", String(real.port), ...argv.slice(to + 3)];
   }
 
   /** Remembers the role and configuration a node takes, for `restart`. */
