@@ -199,6 +199,7 @@ function addPacket(d: Draft, e: Extract<TraceEvent, { type: "send" }>): void {
     if (w >= 0) d.wire[w] = merged;
     return;
   }
+  if (summarised(d, e)) return;
   const packet: Packet = {
     id: d.nextId++,
     conn: e.conn,
@@ -214,6 +215,47 @@ function addPacket(d: Draft, e: Extract<TraceEvent, { type: "send" }>): void {
   };
   d.packets.push(packet);
   d.wire.push(packet);
+}
+
+/** Packets kept per direction of a connection; later sends join the newest one. */
+export const MAX_PACKETS_PER_DIRECTION = 32;
+/** Bytes a summarised packet keeps to show (its size still counts every byte). */
+const MAX_SUMMARY_BYTES = 16 * 1024;
+
+/**
+ * Bounds what one direction holds: a link cut for minutes under load would
+ * otherwise keep one packet per write, and drawing and delivering them would
+ * grow with it. Past MAX_PACKETS_PER_DIRECTION, a send joins the newest packet
+ * of its direction, which then stands for all of them (their total size,
+ * the first bytes, the latest arrival). Deliveries still count every byte.
+ */
+function summarised(d: Draft, e: Extract<TraceEvent, { type: "send" }>): boolean {
+  let count = 0;
+  let newest = -1;
+  for (let i = d.packets.length - 1; i >= 0; i--) {
+    const p = d.packets[i];
+    if (p?.conn !== e.conn || p.from !== e.from) continue;
+    if (newest < 0) newest = i;
+    count++;
+  }
+  const last = d.packets[newest];
+  if (!last || count < MAX_PACKETS_PER_DIRECTION) return false;
+  const bytes =
+    last.bytes.length >= MAX_SUMMARY_BYTES
+      ? last.bytes
+      : (last.bytes + e.bytes).slice(0, MAX_SUMMARY_BYTES);
+  const merged: Packet = {
+    ...last,
+    bytes,
+    sizeBytes: last.sizeBytes + e.bytes.length,
+    deliverAt: Math.max(last.deliverAt, e.deliverAt),
+    label: packetLabel(bytes, e.label),
+    kind: packetKind(bytes, e.label),
+  };
+  d.packets[newest] = merged;
+  const w = d.wire.findIndex((p) => p.id === last.id);
+  if (w >= 0) d.wire[w] = merged;
+  return true;
 }
 
 /** Credits `size` delivered bytes to the oldest packets of that direction, in order. */
