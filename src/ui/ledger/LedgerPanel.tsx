@@ -86,7 +86,9 @@ function LedgerRow({ entry: e }: { entry: LedgerEntry }) {
       <td>
         {e.lost ? (
           <span className="ledger-lost">
-            lost between {formatClock(e.lost.from)} and {formatClock(e.lost.to)}
+            {e.lost.from === e.lost.to
+              ? `lost at ${formatClock(e.lost.to)}`
+              : `lost between ${formatClock(e.lost.from)} and ${formatClock(e.lost.to)}`}
           </span>
         ) : (
           "held"
