@@ -7,10 +7,27 @@ import type { NodeObject } from "./fixtures";
 // process is shown as crashed (with what killed it), the others go on, and hidden time
 // is not made up for.
 
-/** The page's node workers, in the order their processes started (m, r1, r2). */
-async function nodeWorkers(page: Page, count: number): Promise<Worker[]> {
-  await expect.poll(() => page.workers().length, { timeout: 15_000 }).toBeGreaterThanOrEqual(count);
-  return page.workers();
+/**
+ * The page's workers named after `node` (a worker is named after its process). A run
+ * rebuilt for time travel starts workers of its own, so there may be more than one;
+ * the test faults them all.
+ */
+async function workersOf(page: Page, node: string): Promise<Worker[]> {
+  let found: Worker[] = [];
+  await expect
+    .poll(
+      async () => {
+        found = [];
+        for (const w of page.workers()) {
+          const name = await w.evaluate(() => self.name).catch(() => "");
+          if (name === `node ${node}`) found.push(w);
+        }
+        return found.length;
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(0);
+  return found;
 }
 
 async function openSettled(page: Page): Promise<PlaygroundPage> {
@@ -42,13 +59,14 @@ test("a node worker that throws is shown crashed with its error; the rest goes o
   page,
 }) => {
   const playground = await openSettled(page);
-  const [, , r2Worker] = await nodeWorkers(page, 3);
   // An exception nobody catches inside r2's worker, as a bug in the runtime would raise.
-  await r2Worker?.evaluate(() => {
-    setTimeout(() => {
-      throw new Error("injected fault in r2's worker");
+  for (const worker of await workersOf(page, "r2")) {
+    await worker.evaluate(() => {
+      setTimeout(() => {
+        throw new Error("injected fault in r2's worker");
+      });
     });
-  });
+  }
 
   const r2 = playground.node("r2");
   await expect(r2.role).toHaveText("crashed", { timeout: 15_000 });
@@ -72,9 +90,10 @@ test("a node worker that is gone (closed, never answering) is shown crashed; the
 }) => {
   test.setTimeout(90_000);
   const playground = await openSettled(page);
-  const [, r1Worker] = await nodeWorkers(page, 3);
   // The worker ends itself: no error event reaches the page, it simply never answers again.
-  await r1Worker?.evaluate(() => self.close());
+  for (const worker of await workersOf(page, "r1")) {
+    await worker.evaluate(() => self.close()).catch(() => undefined);
+  }
 
   const r1 = playground.node("r1");
   await expect(r1.role).toHaveText("crashed", { timeout: 40_000 });

@@ -5,15 +5,17 @@ import type { HostOptions } from "../sim/processHost";
 import NodeWorkerModule from "./node.worker.ts?worker&inline";
 import { NodeWorker } from "./nodeWorker";
 
-/** Starts the worker that hosts one process slot. */
-export type WorkerFactory = () => Worker;
+/** Starts the worker that hosts one process slot (`name`: the process's). */
+export type WorkerFactory = (name: string) => Worker;
 
 /**
  * The worker's code is bundled into the page and started from a blob: URL, so
  * starting a process (a restart, a new replica) never asks the network for
  * anything: the page keeps working offline and embedded (docs/security.md).
  */
-export const nodeWorkerFactory: WorkerFactory = () => new NodeWorkerModule({ name: "node" });
+export const nodeWorkerFactory: WorkerFactory = (name) =>
+  // Named after its process, as devtools (and `self.name` inside) show it.
+  new NodeWorkerModule({ name: `node ${name}` });
 
 /**
  * One module worker per process slot, and one MessageChannel per pair of
@@ -36,7 +38,7 @@ export class WorkerHostSet implements HostSet {
       ports[peer] = channel.port1;
       node.post({ type: "channel", peer: init.name, port: channel.port2 }, [channel.port2]);
     }
-    const node = new NodeWorker(init.name, this.createWorker(), this.stepTimeoutMs);
+    const node = new NodeWorker(init.name, this.createWorker(init.name), this.stepTimeoutMs);
     this.nodes.set(init.name, node);
     node.post(
       {
