@@ -98,6 +98,35 @@ test.describe("hostile text", () => {
   });
 });
 
+test.describe("hostile console input", () => {
+  test("gets redis-cli's and Redis's own answers, and a line past the limit a clear refusal", async ({
+    playground,
+  }) => {
+    await playground.setSpeed(10);
+    const m = playground.node("m");
+    await m.run('SET k "unterminated');
+    await expect(m.lastReply()).toHaveText("Invalid argument(s)");
+    await m.run('SET bin "\\x00\\xff\\r\\n"');
+    await expect(m.lastReply()).toHaveText("OK");
+    await m.run("GET bin");
+    await expect(m.lastReply()).toHaveText('"\\x00\\xff\\r\\n"');
+    await m.run("FOO bar baz");
+    await expect(m.lastReply()).toHaveText(
+      "(error) ERR unknown command 'FOO', with args beginning with: 'bar' 'baz' ",
+    );
+    await m.run(`SET big ${"v".repeat(60_000)}`);
+    await expect(m.lastReply()).toHaveText("OK");
+    await m.run("STRLEN big");
+    await expect(m.lastReply()).toHaveText("(integer) 60000");
+    await m.run(`SET huge ${"v".repeat(70_000)}`);
+    await expect(m.lastReply()).toHaveText(
+      "Line too long: the console takes at most 65536 characters. For a large value use a script's $bytes(N) or DEBUG POPULATE.",
+    );
+    await m.run("EXISTS huge");
+    await expect(m.lastReply()).toHaveText("(integer) 0");
+  });
+});
+
 test.describe("hostile scripts", () => {
   test("a script's title, steps and narration full of HTML show as text and never run", async ({
     page,
