@@ -131,6 +131,15 @@ test.describe("exports", () => {
     page,
     playground,
   }) => {
+    const violations: string[] = [];
+    await page.exposeFunction("reportViolation", (v: string) => violations.push(v));
+    await page.evaluate(() => {
+      document.addEventListener("securitypolicyviolation", (e) => {
+        (window as unknown as { reportViolation(v: string): void }).reportViolation(
+          `${e.violatedDirective} ${e.blockedURI}`,
+        );
+      });
+    });
     await playground.waitForLinksUp("r1", "r2");
     await playground.pause();
     await playground.node("m").run("SET exported yes");
@@ -161,7 +170,7 @@ test.describe("exports", () => {
     expect(svgText.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg')).toBe(true);
     expect(svgText).toContain('xmlns="http://www.w3.org/2000/svg"');
     // The page's CSS is written onto the elements: the file looks the same on its own.
-    expect(svgText).toMatch(/style="[^"]*fill:rgb\(/);
+    expect(svgText).toMatch(/<circle [^>]*fill="rgb\(/);
     // It parses as an image: the browser draws it at its size.
     const size = await page.evaluate(async (text) => {
       const img = new Image();
@@ -179,5 +188,7 @@ test.describe("exports", () => {
     expect(png.bytes.readUInt32BE(16)).toBe(size[0] * 2);
     expect(png.bytes.readUInt32BE(20)).toBe(size[1] * 2);
     await expect(page.getByTestId("export-status")).toContainText("Saved playground.png");
+    // Downloads and the PNG's canvas work under the page's Content-Security-Policy.
+    expect(violations).toEqual([]);
   });
 });

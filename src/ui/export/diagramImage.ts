@@ -7,7 +7,11 @@
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
-/** The computed properties that decide how an SVG element looks. */
+/**
+ * The computed properties that decide how an SVG element looks. All are SVG
+ * presentation attributes, so they are written as attributes: a `style`
+ * attribute would break the page's Content-Security-Policy (no inline styles).
+ */
 const STYLE_PROPERTIES = [
   "display",
   "visibility",
@@ -28,7 +32,6 @@ const STYLE_PROPERTIES = [
   "font-weight",
   "font-style",
   "letter-spacing",
-  "text-transform",
   "text-anchor",
   "dominant-baseline",
   "color",
@@ -65,13 +68,21 @@ export function diagramSvg(source: SVGSVGElement, background: string): DiagramIm
 /** Walks the original and the copy together, writing each element's computed look onto its copy. */
 function inlineStyles(original: Element, copy: Element): void {
   const computed = getComputedStyle(original);
-  const style: string[] = [];
   for (const p of STYLE_PROPERTIES) {
     const v = computed.getPropertyValue(p);
-    if (v !== "") style.push(`${p}:${v}`);
+    if (v !== "") copy.setAttribute(p, v);
   }
-  // Elements that only animate or take pointer events keep their look; the rest of their CSS is irrelevant.
-  copy.setAttribute("style", style.join(";"));
+  // text-transform is not an SVG attribute: the copy's text takes the case the page shows.
+  const transform = computed.getPropertyValue("text-transform");
+  if (transform === "uppercase" || transform === "lowercase") {
+    for (const node of copy.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE && node.textContent !== null)
+        node.textContent =
+          transform === "uppercase"
+            ? node.textContent.toUpperCase()
+            : node.textContent.toLowerCase();
+    }
+  }
   copy.removeAttribute("tabindex");
   const a = original.children;
   const b = copy.children;
