@@ -109,6 +109,17 @@ test.describe("the example host page", () => {
     });
     await expect(events).toContainText("3 lost in all", { timeout: 60_000 });
     await expect(events).toContainText("r2 is now a master");
+
+    // Time travel from the host page: back to 12 s, before the crash; m is the master again.
+    await page.getByRole("button", { name: "Pause", exact: true }).click();
+    await page.locator("#seek-us").fill("12000000");
+    await page.getByRole("button", { name: "Seek", exact: true }).click();
+    await expect(events).toContainText(/accepted #\d+: seek/);
+    await expect(frame.getByTestId("clock")).toHaveAttribute("data-time-us", "12000000", {
+      timeout: 30_000,
+    });
+    await page.getByRole("button", { name: "Get state", exact: true }).click();
+    await expect(events).toContainText(/state: paused at 12000000 µs; m master offset \d+/);
   });
 
   test("ignores messages that do not fit the schema, with a console warning, and runs none", async ({
