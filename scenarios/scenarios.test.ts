@@ -34,7 +34,7 @@ describe("built-in scenarios", () => {
           `no golden transcript ${golden}: run UPDATE_GOLDEN=1 npx vitest run scenarios`,
         );
       expect(transcript).toBe(readFileSync(golden, "utf8"));
-    });
+    }, 60_000); // Sentinel scenarios run for minutes of virtual time
   }
 
   it("the same script and seed give the same transcript and trace", async () => {

@@ -48,6 +48,8 @@ export const REQUEST_TIMEOUT_US = 5_000_000;
 const SENTINEL_TIMEOUT_US = 1_000_000;
 /** The client's housekeeping beat: timeouts, lost subscriptions. */
 const TICK_US = 100_000;
+/** How often a lost `+switch-master` subscription is tried again (not at every beat). */
+const RESUBSCRIBE_US = 1_000_000;
 
 interface Request {
   readonly key: ClientKey;
@@ -91,6 +93,7 @@ export class AppClient implements Process {
   private discovery: { index: number; deadline: VirtualTime; conn: AppConn } | null = null;
   /** Inside MULTI … EXEC: every command goes to the master's connection; WAIT waits for EXEC. */
   private multi: { hasWrite: boolean } | null = null;
+  private nextSubscribeAt: VirtualTime = 0;
   private now: VirtualTime;
   private nextTickAt: VirtualTime;
   private requestedWake: VirtualTime = -1;
@@ -361,7 +364,10 @@ export class AppClient implements Process {
   // ---- time ----------------------------------------------------------------
 
   private tick(): void {
-    this.subscribe();
+    if (this.now >= this.nextSubscribeAt) {
+      this.subscribe();
+      this.nextSubscribeAt = this.now + RESUBSCRIBE_US;
+    }
     const d = this.discovery;
     if (d && this.now >= d.deadline) {
       this.close(d.conn);
