@@ -1,3 +1,4 @@
+import path from "node:path";
 import { expect, test } from "./fixtures";
 
 // Time travel: the scrubber under the diagram rebuilds the cluster as it was at an
@@ -68,6 +69,12 @@ test.describe("time travel", () => {
     const runs = page.getByTestId("run-picker");
     await expect(runs.locator("option")).toHaveCount(2);
     await expect(runs.locator("option:checked")).toHaveText(/^Fork 1 at /);
+
+    // Look at it: the scrubber in the past, the runs to choose from.
+    const shot = path.join(test.info().project.outputDir, "screenshots", "timetravel-fork.png");
+    await page.getByTestId("scrubber").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: shot });
+    await test.info().attach("timetravel-fork", { path: shot, contentType: "image/png" });
 
     await m.run("SET k forked");
     await m.run("GET k");

@@ -14,6 +14,8 @@ export function GuidePanel() {
   const title = usePlayground((s) => s.script.title);
   // A built-in's title is in the picker already.
   const builtinShown = usePlayground((s) => builtin(s.script.name ?? "") !== undefined);
+  // The default run (no name) is the page's own three nodes: its title says nothing new.
+  const named = usePlayground((s) => s.script.name !== null);
   const steps = usePlayground((s) => s.script.steps);
   const current = usePlayground((s) => s.script.currentStep);
   const status = usePlayground((s) => s.script.status);
@@ -28,7 +30,7 @@ export function GuidePanel() {
         <h2 id="guide-title">Scenario</h2>
         <ScenarioPicker />
       </div>
-      {title !== null && !builtinShown && <p className="guide-scenario">{title}</p>}
+      {title !== null && named && !builtinShown && <p className="guide-scenario">{title}</p>}
       {guided && (
         <p className="guide-progress" data-testid="guide-progress">
           {current < 0 ? `${steps.length} steps` : `Step ${current + 1} of ${steps.length}`}
@@ -50,9 +52,11 @@ export function GuidePanel() {
           </p>
         )}
       </div>
-      <p className={`guide-status status-${status}`} data-testid="guide-status">
-        {statusText(status, upcoming?.title, failure)}
-      </p>
+      {(guided || named || status === "failed") && (
+        <p className={`guide-status status-${status}`} data-testid="guide-status">
+          {statusText(status, upcoming?.title, failure)}
+        </p>
+      )}
       {guided && (
         <div className="guide-buttons">
           <button

@@ -97,12 +97,14 @@ export class RunState {
         case "step": {
           this.lastInfoLine = -1;
           const index = s.script.steps.findIndex((st) => st.line === entry.line);
+          // Past the step: running again (the burst's end sets the status it ends in).
           return {
             ...s,
             script: {
               ...s.script,
               currentStep: index >= 0 ? index : s.script.currentStep + 1,
               narration: [],
+              status: "running",
             },
           };
         }

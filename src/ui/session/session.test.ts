@@ -83,7 +83,7 @@ describe("the page's script session", () => {
       expect(p.store.getState().script.status).toBe("done");
       expect(steps).toBe(runner.transcript.filter((e) => e.kind === "step").length);
       expect(JSON.stringify(p.session.gate.trace())).toBe(JSON.stringify(runner.trace));
-    });
+    }, 30_000);
   }
 
   it("runs application clients and checks the ledger as the runner does", async () => {
@@ -193,5 +193,11 @@ describe("the page's script session", () => {
     // Standing before step 2 again, with step 1's narration.
     expect(p.store.getState().script.status).toBe("waiting");
     expect(p.store.getState().script.currentStep).toBe(0);
+    // And on to the end, the same run as the runner's.
+    await playThrough(p, () => 100_000);
+    expect(p.store.getState().script.status).toBe("done");
+    const runner = await runScenarioText(scenario("partial-resync"), "partial-resync");
+    if (runner.kind !== "ran") throw new Error("did not run");
+    expect(JSON.stringify(p.session.gate.trace())).toBe(JSON.stringify(runner.trace));
   });
 });
