@@ -3,6 +3,7 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import type { ConsoleMessage, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 
@@ -247,6 +248,35 @@ test.describe("the embed on its own", () => {
     await expect(embedded.getByRole("region", { name: "Replication backlog" })).toBeVisible();
   });
 });
+
+/** axe's serious and critical findings, one line each. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} ${n.failureSummary ?? ""}`));
+}
+
+for (const colorScheme of ["light", "dark"] as const) {
+  test(`the embed and the share panels have no serious accessibility violations, ${colorScheme} theme`, async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
+    await page.emulateMedia({ colorScheme });
+    await page.goto("./?embed=1&scenario=first-full-sync&panels=narration,ring&autoplay=0");
+    await expect(page.getByTestId("embed-guide")).toBeVisible({ timeout: 30_000 });
+    expect(await seriousViolations(page), "embed waiting for Start").toEqual([]);
+    await page.goto("./");
+    for (const panel of ["share", "embed", "export"]) {
+      await page.getByTestId(`${panel}-button`).click();
+      await expect(page.getByRole("region", { name: /Share link|Embed|Export/ })).toBeVisible();
+      expect(await seriousViolations(page), `${panel} panel`).toEqual([]);
+    }
+    await page.goto("./#share=v1.@");
+    await expect(page.getByTestId("page-notice")).toBeVisible();
+    expect(await seriousViolations(page), "a bad share link's notice").toEqual([]);
+  });
+}
 
 test.describe("static hosting", () => {
   const DIST = process.env.E2E_DIST ?? "dist";
