@@ -108,7 +108,7 @@ describe("a server fed hostile bytes", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000);
 
   it("on a replica's link to its master, in the handshake or streaming: never throws", () => {
     const streaming = "+PONG\r\n+OK\r\n+OK\r\n+CONTINUE\r\n";
@@ -140,7 +140,7 @@ describe("a server fed hostile bytes", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000);
 
   it("streams a replica's offset by exactly the bytes its master sent once the link is up", () => {
     const s = server("r1");

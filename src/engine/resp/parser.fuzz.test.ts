@@ -170,7 +170,7 @@ describe("RequestParser on hostile input", () => {
           }),
           { numRuns: 2000 },
         );
-      });
+      }, 30_000);
 
       it("gives the same commands and the same error whatever the split", () => {
         fc.assert(
@@ -180,7 +180,7 @@ describe("RequestParser on hostile input", () => {
           }),
           { numRuns: 1000 },
         );
-      });
+      }, 30_000);
 
       it("gives the same result fed byte by byte", () => {
         fc.assert(
@@ -189,7 +189,7 @@ describe("RequestParser on hostile input", () => {
           }),
           { numRuns: 300 },
         );
-      });
+      }, 30_000);
 
       it("accounts for every byte: the commands' bytes plus what is pending make the stream", () => {
         fc.assert(
@@ -201,7 +201,7 @@ describe("RequestParser on hostile input", () => {
           }),
           { numRuns: 1000 },
         );
-      });
+      }, 30_000);
     });
   }
 
@@ -227,7 +227,7 @@ describe("RequestParser on hostile input", () => {
       }),
       { numRuns: 500 },
     );
-  });
+  }, 30_000);
 });
 
 describe("ReplyParser on hostile input", () => {
@@ -244,7 +244,7 @@ describe("ReplyParser on hostile input", () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 30_000);
 
   it("gives the same replies and the same error whatever the split", () => {
     fc.assert(
@@ -253,7 +253,7 @@ describe("ReplyParser on hostile input", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000);
 
   it("accounts for every byte: the replies' bytes plus what is pending make the stream", () => {
     fc.assert(
@@ -265,7 +265,7 @@ describe("ReplyParser on hostile input", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000);
 
   it("hands redis-cli only replies it can print", () => {
     fc.assert(
@@ -276,5 +276,5 @@ describe("ReplyParser on hostile input", () => {
       }),
       { numRuns: 1000 },
     );
-  });
+  }, 30_000);
 });
