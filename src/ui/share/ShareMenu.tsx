@@ -65,6 +65,11 @@ export function ShareMenu() {
 function SharePanel() {
   const actions = useActions();
   const [link, setLink] = useState<string | null>(null);
+  // Actions taken before the script's own lines had all run are replayed after its end.
+  const [early] = useState(() => {
+    const s = playgroundStore.getState();
+    return s.actions.length > 0 && s.script.doneAtUs === null;
+  });
   useEffect(() => {
     let live = true;
     const run = sharedRunOf(playgroundStore.getState(), actions.nextPresses());
@@ -80,7 +85,10 @@ function SharePanel() {
       label="Link to this view"
       text={link}
       note={(n) =>
-        `${n} characters: the script, your actions, the seed and the moment shown. Whoever opens it sees this run at this moment, paused.`
+        `${n} characters: the script, your actions, the seed and the moment shown. Whoever opens it sees this run at this moment, paused.` +
+        (early
+          ? " The script had not finished when you acted: the link replays your actions after its end, so the view it opens may differ."
+          : "")
       }
       testId="share-link"
     />
