@@ -98,8 +98,21 @@ export class RunState {
           this.lastInfoLine = -1;
           const index = s.script.steps.findIndex((st) => st.line === entry.line);
           // Past the step: running again (the burst's end sets the status it ends in).
+          // The log notes where each step began, so it reads as the lesson's chapters.
           return {
             ...s,
+            log: [
+              ...s.log,
+              {
+                id: s.nextId,
+                t: entry.t,
+                node: null,
+                kind: "process",
+                level: null,
+                text: `Step: ${unquote(entry.text.replace(/^== /, ""))}`,
+              },
+            ],
+            nextId: s.nextId + 1,
             script: {
               ...s.script,
               currentStep: index >= 0 ? index : s.script.currentStep + 1,

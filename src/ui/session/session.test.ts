@@ -99,6 +99,22 @@ describe("the page's script session", () => {
     expect(JSON.stringify(p.session.gate.trace())).toBe(JSON.stringify(runner.trace));
   });
 
+  it("says where a failing script stopped, in the guided view and in the log", async () => {
+    const p = page();
+    p.session.load("node m\nstep Check the role\nexpect m role = slave\n", null);
+    await playThrough(p, () => 1_000);
+    const { script, log } = p.store.getState();
+    expect(script.status).toBe("failed");
+    expect(script.failure).toEqual({
+      line: 3,
+      message: "line 3: expected m role = slave, got master",
+    });
+    expect(log.map((e) => e.text)).toContain("Step: Check the role");
+    expect(log[log.length - 1]?.text).toBe(
+      "The script stopped: line 3: expected m role = slave, got master",
+    );
+  });
+
   it("stands before each step until Next, with the time standing still", async () => {
     const p = page();
     p.session.load(scenario("partial-resync"), "partial-resync");

@@ -276,7 +276,13 @@ export class Session {
           : null;
       if (s.script.status === status && s.script.failure?.message === failure?.message) return s;
       const doneAtUs = block?.kind === "done" ? live.cluster.now() : null;
-      return { script: { ...s.script, status, failure, doneAtUs } };
+      const script = { ...s.script, status, failure, doneAtUs };
+      if (!failure) return { script };
+      // A failed check is written in the log too, where the reader looks for what went wrong.
+      const t = live.cluster.now();
+      const text = `The script stopped: ${failure.message}`;
+      const note = { id: s.nextId, t, node: null, kind: "fault" as const, level: null, text };
+      return { script, log: [...s.log, note], nextId: s.nextId + 1 };
     });
     this.hooks.flush();
   }
