@@ -31,7 +31,7 @@ async function busyMoment(playground: PlaygroundPage): Promise<void> {
   const { page } = playground;
   const m = playground.node("m");
   await playground.waitForLinksUp("r1", "r2");
-  await page.getByLabel("Size").selectOption("16384");
+  await page.getByTestId("backlog-ring").getByLabel("Size").selectOption("16384");
   await page.getByRole("button", { name: "Write 8 kB" }).click();
   for (const cmd of ["SET user:1 ada", "INCR visits", "RPUSH queue job-1 job-2"]) await m.run(cmd);
   await expect(playground.node("r2").dbsize).toHaveText("11", { timeout: 15_000 });
@@ -99,6 +99,78 @@ for (const size of WIDTHS) {
       await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
       await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toBeVisible();
       await shoot(page, testInfo, `shortcuts-${size.width}`);
+    });
+
+    test("offsets chart after a cut", async ({ playground, page }, testInfo) => {
+      await playground.setSpeed(10);
+      await playground.waitForLinksUp("r1", "r2");
+      const m = playground.node("m");
+      await m.run("SET a 1");
+      await page.getByRole("button", { name: "Cut the link between r1 and m" }).click();
+      await page.getByRole("button", { name: "Write 8 kB" }).click();
+      await expect(playground.node("r2").dbsize).toHaveText("9", { timeout: 15_000 });
+      await page.getByRole("button", { name: "Heal the link between r1 and m" }).click();
+      await expect(playground.node("r1").dbsize).toHaveText("9", { timeout: 15_000 });
+      await playground.pause();
+      await page.getByRole("tab", { name: "Offsets" }).click();
+      await page.getByTestId("offset-chart").scrollIntoViewIfNeeded();
+      await shoot(page, testInfo, `chart-${size.width}`);
+    });
+
+    test("Sentinels, a link's menu and a drag onto another node", async ({
+      playground,
+      page,
+    }, testInfo) => {
+      await playground.setSpeed(10);
+      await playground.waitForLinksUp("r1", "r2");
+      await playground.node("m").button("Add Sentinel").click();
+      await playground.node("m").button("Add Sentinel").click();
+      await expect(page.getByTestId("watches-s2")).toHaveText("m (mymaster)", { timeout: 15_000 });
+      await playground.pause();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shoot(page, testInfo, `sentinels-${size.width}`);
+      await playground.node("s1").panel.scrollIntoViewIfNeeded();
+      await shoot(page, testInfo, `sentinel-panel-${size.width}`);
+
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.getByRole("button", { name: "Link r1 ⇄ m: latency, bandwidth, reset" }).click();
+      await expect(page.getByRole("dialog", { name: "Link r1 ⇄ m" })).toBeVisible();
+      await shoot(page, testInfo, `link-menu-${size.width}`);
+      await page.keyboard.press("Escape");
+
+      const from = await playground.node("r2").topologyNode.getByRole("button").boundingBox();
+      const to = await playground.node("r1").topologyNode.getByRole("button").boundingBox();
+      if (!from || !to) throw new Error("nodes not drawn");
+      await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x + to.width / 2 + 8, to.y + to.height / 2 + 4, { steps: 12 });
+      await expect(page.getByText("Let go to make it a replica of r1")).toBeVisible();
+      await shoot(page, testInfo, `drag-${size.width}`);
+      await page.mouse.up();
+    });
+
+    test("a full sync on a slow link", async ({ playground, page }, testInfo) => {
+      await playground.setSpeed(10);
+      await playground.waitForLinksUp("r1", "r2");
+      // Keys enough for an RDB of about 100 kB (values compress, so many small keys).
+      await playground.node("m").run("DEBUG POPULATE 5000");
+      await expect(playground.node("m").lastReply()).toHaveText("OK");
+      await page.getByRole("button", { name: "Link r1 ⇄ m: latency, bandwidth, reset" }).click();
+      const menu = page.getByRole("dialog", { name: "Link r1 ⇄ m" });
+      await menu.getByLabel("Bandwidth (kB/s, empty: unlimited)").fill("20");
+      await menu.getByRole("button", { name: "Apply" }).click();
+      await playground.setSpeed(1);
+      const r1 = playground.node("r1");
+      await r1.button("Crash").click();
+      await r1.button("Restart").click();
+      await expect(page.getByTestId("sync-progress-r1")).toContainText(/[1-9][0-9.]* kB of/, {
+        timeout: 30_000,
+      });
+      await playground.pause();
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shoot(page, testInfo, `full-sync-${size.width}`);
+      await r1.panel.scrollIntoViewIfNeeded();
+      await shoot(page, testInfo, `full-sync-panel-${size.width}`);
     });
   });
 }

@@ -11,7 +11,16 @@ const EMPTY: readonly never[] = [];
  * the history; replies print exactly as redis-cli prints them. The output is
  * an aria-live log, so screen readers read each reply as it arrives.
  */
-export function Console({ node, port = 6379 }: { node: string; port?: number }) {
+export function Console({
+  node,
+  port = 6379,
+  sentinel = false,
+}: {
+  node: string;
+  port?: number;
+  /** A Sentinel's console suggests SENTINEL commands. */
+  sentinel?: boolean;
+}) {
   const actions = useActions();
   const lines = usePlayground((s) => s.consoles[node]?.lines ?? EMPTY);
   const pending = usePlayground((s) => (s.consoles[node]?.pending ?? 0) > 0);
@@ -95,8 +104,18 @@ export function Console({ node, port = 6379 }: { node: string; port?: number }) 
         <ol className="console-lines">
           {lines.length === 0 && (
             <li className="console-hint" aria-hidden="true">
-              Try <code>SET k v</code>, <code>GET k</code>, <code>INFO replication</code> or{" "}
-              <code>ROLE</code>.
+              {sentinel ? (
+                <>
+                  Try <code>SENTINEL masters</code>,{" "}
+                  <code>SENTINEL get-master-addr-by-name mymaster</code> or{" "}
+                  <code>INFO sentinel</code>.
+                </>
+              ) : (
+                <>
+                  Try <code>SET k v</code>, <code>GET k</code>, <code>INFO replication</code> or{" "}
+                  <code>ROLE</code>.
+                </>
+              )}
             </li>
           )}
           {lines.map((l) =>

@@ -123,7 +123,7 @@ export const SentinelPanel = memo(function SentinelPanel({ name }: { name: strin
           ))}
         </ul>
       )}
-      <Console node={name} port={SENTINEL_PORT} />
+      <Console node={name} port={SENTINEL_PORT} sentinel />
     </article>
   );
 });

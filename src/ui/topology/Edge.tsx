@@ -47,7 +47,9 @@ export const Edge = memo(function Edge({ from, to, a, b, radius, kind, onMenu }:
   );
   const settings = usePlayground((s) => s.links[pairKey(from, to)]);
   const { from: p1, to: p2 } = trimmedSegment(a, b, radius);
-  const mid = { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 };
+  // A monitor edge's button sits near its Sentinel, away from the replicas' captions.
+  const at = kind === "monitor" ? 0.25 : 0.5;
+  const mid = { x: a.x + (b.x - a.x) * at, y: a.y + (b.y - a.y) * at };
   const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
   const along = { x: ((b.x - a.x) / len) * MENU_OFFSET, y: ((b.y - a.y) / len) * MENU_OFFSET };
   const menuAt = { x: mid.x - along.x, y: mid.y - along.y };
@@ -77,7 +79,12 @@ export const Edge = memo(function Edge({ from, to, a, b, radius, kind, onMenu }:
     >
       <line className="edge-line" x1={p1.x} y1={p1.y} x2={p2.x} y2={p2.y} />
       {speed && (
-        <text className="edge-settings" x={mid.x} y={mid.y + 26} textAnchor="middle">
+        <text
+          className="edge-settings"
+          x={menuAt.x + (a.x <= b.x ? -14 : 14)}
+          y={menuAt.y + 4}
+          textAnchor={a.x <= b.x ? "end" : "start"}
+        >
           {speed}
         </text>
       )}
@@ -100,29 +107,31 @@ export const Edge = memo(function Edge({ from, to, a, b, radius, kind, onMenu }:
         <circle r={11} />
         {cut ? <HealIcon /> : <ScissorsIcon />}
       </g>
-      <g
-        className="edge-button edge-menu-button"
-        transform={`translate(${menuAt.x},${menuAt.y})`}
-        role="button"
-        tabIndex={0}
-        aria-label={`Link ${from} ⇄ ${to}: latency, bandwidth, reset`}
-        aria-haspopup="dialog"
-        onClick={openMenu}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" || e.key === " ") {
-            e.preventDefault();
-            openMenu(e);
-          }
-        }}
-      >
-        <title>{`Link ${from} ⇄ ${to}: latency, bandwidth, reset`}</title>
-        <circle r={9} />
-        <g className="icon" aria-hidden="true">
-          <circle cx={-4} r={1.3} />
-          <circle r={1.3} />
-          <circle cx={4} r={1.3} />
+      {kind === "replication" && (
+        <g
+          className="edge-button edge-menu-button"
+          transform={`translate(${menuAt.x},${menuAt.y})`}
+          role="button"
+          tabIndex={0}
+          aria-label={`Link ${from} ⇄ ${to}: latency, bandwidth, reset`}
+          aria-haspopup="dialog"
+          onClick={openMenu}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" || e.key === " ") {
+              e.preventDefault();
+              openMenu(e);
+            }
+          }}
+        >
+          <title>{`Link ${from} ⇄ ${to}: latency, bandwidth, reset`}</title>
+          <circle r={9} />
+          <g className="icon" aria-hidden="true">
+            <circle cx={-4} r={1.3} />
+            <circle r={1.3} />
+            <circle cx={4} r={1.3} />
+          </g>
         </g>
-      </g>
+      )}
     </g>
   );
 });

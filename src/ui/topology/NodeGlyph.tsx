@@ -97,13 +97,13 @@ export const NodeGlyph = memo(function NodeGlyph({
           </text>
           <g className={`node-caption caption-${captionSide}`} transform={transform}>
             <text className="node-offset" data-testid={`topology-watch-${name}`}>
-              {status.watching}
+              {compact ? status.watching.replace(/ \(.*\)$/, "") : status.watching}
             </text>
             <text className={`status-text tone-${status.tone}`} y={17}>
               <tspan className="status-glyph" aria-hidden="true">
                 ◆{" "}
               </tspan>
-              {status.text}
+              {compact ? status.text.replace(/ · .*$/, "") : status.text}
             </text>
           </g>
         </g>

@@ -1,4 +1,5 @@
 import { memo, useEffect, useRef } from "react";
+import { useShallow } from "zustand/react/shallow";
 import type { RefObject } from "react";
 import { playgroundStore, usePlayground } from "../store/store";
 import type { Packet, PlaygroundState, Point } from "../store/state";
@@ -48,6 +49,10 @@ export const PacketLayer = memo(function PacketLayer({
   onInspect,
 }: PacketLayerProps) {
   const packets = usePlayground((s) => s.packets);
+  // A Sentinel's PINGs and INFOs are background chatter: drawn as dots, labelled on hover only.
+  const sentinels = usePlayground(
+    useShallow((s) => s.order.filter((n) => s.nodes[n]?.kind === "sentinel")),
+  );
   const elements = useRef(new Map<number, SVGGElement>());
   const positionsRef = useRef(positions);
   const compactRef = useRef(compact);
@@ -117,7 +122,9 @@ export const PacketLayer = memo(function PacketLayer({
               elements.current.delete(p.id);
             }
           }}
-          className={`packet kind-${p.kind}`}
+          className={`packet kind-${p.kind}${
+            sentinels.includes(p.from) || sentinels.includes(p.to) ? " is-quiet" : ""
+          }`}
           data-testid="packet"
           data-label={p.label}
           onPointerEnter={(e) => {

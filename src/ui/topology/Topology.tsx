@@ -27,7 +27,8 @@ const DROP_RADIUS = NODE_RADIUS + 10;
  */
 function layoutOptions(width: number, levels: number) {
   const compact = width < COMPACT_WIDTH;
-  const extra = Math.max(0, levels - 3) * 90;
+  // Under a compact drawing's nodes go their captions: each level past two needs more room.
+  const extra = compact ? Math.max(0, levels - 2) * 130 : Math.max(0, levels - 3) * 90;
   return {
     width,
     height: (compact ? 390 : 300) + extra,
@@ -36,6 +37,7 @@ function layoutOptions(width: number, levels: number) {
       : { top: 48, right: 170, bottom: 44, left: 110 },
     maxGapX: 300,
     maxGapY: 200,
+    captionsBelow: compact,
   };
 }
 

@@ -31,10 +31,10 @@ export function sentinelStatus(
     return { tone: "busy", watching, text: `failover: ${master.failoverState}` };
   if (flags.includes("o_down")) return { tone: "bad", watching, text: "master down (odown)" };
   if (flags.includes("s_down")) return { tone: "bad", watching, text: "master down (sdown)" };
-  const peers = master.sentinels.length;
+  const replicas = master.replicas.length;
   return {
     tone: "ok",
     watching,
-    text: `master ok · ${master.replicas.length} repl. · ${peers} other${peers === 1 ? "" : "s"}`,
+    text: `master ok · ${replicas} replica${replicas === 1 ? "" : "s"}`,
   };
 }

@@ -28,6 +28,11 @@ export interface LayoutOptions {
   /** Widest horizontal gap between neighbours, and tallest gap between levels. */
   readonly maxGapX: number;
   readonly maxGapY: number;
+  /**
+   * Captions go under the nodes (a narrow drawing): Sentinels then keep half a
+   * gap from the edges, so a caption centred under the outermost one fits.
+   */
+  readonly captionsBelow?: boolean;
   /** Positions the reader dragged nodes to; they win over the computed ones. */
   readonly pinned?: Readonly<Record<string, Point>>;
 }
@@ -94,7 +99,8 @@ export function topologyLayout(all: readonly LayoutNode[], options: LayoutOption
       y: round(top + (d.depth - 1) * gapY),
     };
   }
-  const sentinelGap = Math.min(options.maxGapX, innerW / Math.max(1, sentinels.length - 1));
+  const slots = options.captionsBelow ? sentinels.length : sentinels.length - 1;
+  const sentinelGap = Math.min(options.maxGapX, innerW / Math.max(1, slots));
   sentinels.forEach((n, i) => {
     positions[n.name] = {
       x: round(centerX + (i - (sentinels.length - 1) / 2) * sentinelGap),
