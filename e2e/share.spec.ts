@@ -172,21 +172,21 @@ test.describe("exports", () => {
     // The page's CSS is written onto the elements: the file looks the same on its own.
     expect(svgText).toMatch(/<circle [^>]*fill="rgb\(/);
     // It parses as an image: the browser draws it at its size.
-    const size = await page.evaluate(async (text) => {
+    const [width, height] = await page.evaluate(async (text): Promise<[number, number]> => {
       const img = new Image();
       img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(text)}`;
       await img.decode();
       return [img.naturalWidth, img.naturalHeight];
     }, svgText);
-    expect(size[0]).toBeGreaterThan(200);
-    expect(size[1]).toBeGreaterThan(150);
+    expect(width).toBeGreaterThan(200);
+    expect(height).toBeGreaterThan(150);
 
     const png = await saved(page, "export-png");
     expect(png.name).toBe("playground.png");
     expect([...png.bytes.subarray(0, 8)]).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
     // Twice the drawing's size, for sharp slides.
-    expect(png.bytes.readUInt32BE(16)).toBe(size[0] * 2);
-    expect(png.bytes.readUInt32BE(20)).toBe(size[1] * 2);
+    expect(png.bytes.readUInt32BE(16)).toBe(width * 2);
+    expect(png.bytes.readUInt32BE(20)).toBe(height * 2);
     await expect(page.getByTestId("export-status")).toContainText("Saved playground.png");
     // Downloads and the PNG's canvas work under the page's Content-Security-Policy.
     expect(violations).toEqual([]);
