@@ -283,7 +283,7 @@ export class Coordinator implements Cluster {
    * for its replication history and marks the writes no one holds as lost.
    */
   private async checkLedger(force = false): Promise<void> {
-    if (!this.ledgerBook.needsCheck() && !force) return;
+    if (!this.ledgerBook.needsCheck(this.time) && !force) return;
     const states: LedgerNodeState[] = [];
     for (const slot of this.slots.values()) {
       if (!slot.running || slot.kind !== "server") continue;

@@ -37,6 +37,19 @@ function write(
   ];
 }
 
+/** `node` took `replId`, whose history leaves `replId2` at `secondReplOffset`. */
+function replIdEvent(
+  t: number,
+  node: string,
+  replId: string,
+  replId2: string,
+  secondReplOffset: number,
+): TraceEvent[] {
+  return [
+    { t, type: "process", node, event: { type: "replId", replId, replId2, secondReplOffset } },
+  ];
+}
+
 function read(t: number, key: string, value: string | null): TraceEvent {
   return {
     t,
@@ -66,10 +79,45 @@ describe("the ledger of acknowledged writes", () => {
     const ledger = new Ledger();
     ledger.ingest(write(10, "m", A, 100, ["SET", "k", "v"]));
     ledger.ingest([{ t: 20, type: "nodeCrashed", node: "m" }]);
-    expect(ledger.needsCheck()).toBe(true);
+    expect(ledger.needsCheck(0)).toBe(true);
     // r1 had offset 100 when promoted: its history is A up to 100, then B.
     ledger.check(30, [state("r1", B, 150, A, 101)]);
     expect(ledger.summary()).toMatchObject({ acknowledged: 1, lost: 0 });
+  });
+
+  it("finds again a write that reaches a replica after its master crashed, and says so", () => {
+    const ledger = new Ledger();
+    ledger.ingest(write(10, "m", A, 120, ["SET", "k", "v"]));
+    ledger.ingest([{ t: 20, type: "nodeCrashed", node: "m" }]);
+    // The bytes were on the wire when m died: r1 has not applied them yet.
+    expect(ledger.check(20, [state("r1", A, 100)])[0]).toMatchObject({ change: "lost" });
+    expect(ledger.needsCheck(500_000)).toBe(true);
+    const changes = ledger.check(26, [state("r1", A, 120)]);
+    expect(changes.map((c) => c.change)).toEqual(["found"]);
+    expect(changes[0]).toMatchObject({ entry: { lost: null } });
+    expect(ledger.summary()).toMatchObject({ acknowledged: 1, lost: 0 });
+  });
+
+  it("keeps a write held by a replica that joined the promoted history later with +CONTINUE", () => {
+    const ledger = new Ledger();
+    ledger.ingest(write(10, "m", A, 55, ["SET", "k", "v"]));
+    // r3 is promoted holding the write: B leaves A after offset 55.
+    ledger.ingest(replIdEvent(20, "r3", B, A, 56));
+    // r1, still at offset 0 of A, joins B with +CONTINUE: its own second_repl_offset is 1.
+    ledger.ingest(replIdEvent(30, "r1", B, A, 1));
+    ledger.ingest([{ t: 40, type: "nodeCrashed", node: "m" }]);
+    ledger.ingest([{ t: 40, type: "nodeCrashed", node: "r3" }]);
+    const changes = ledger.check(50, [state("r1", B, 55, A, 1)]);
+    expect(changes).toEqual([]);
+    expect(ledger.summary()).toMatchObject({ acknowledged: 1, lost: 0 });
+  });
+
+  it("stops looking for a lost write a second after it went missing", () => {
+    const ledger = new Ledger();
+    ledger.ingest(write(10, "m", A, 120, ["SET", "k", "v"]));
+    ledger.ingest([{ t: 20, type: "nodeCrashed", node: "m" }]);
+    ledger.check(20, [state("r1", A, 100)]);
+    expect(ledger.needsCheck(1_000_021)).toBe(false);
   });
 
   it("marks lost a write past the offset where the promoted replica's copy of the history ends", () => {

@@ -51,8 +51,17 @@ export interface LedgerNodeState {
 
 /** A ledger change, as the trace carries it to the page. */
 export type LedgerChange =
-  | { readonly change: "acknowledged" | "lost"; readonly entry: LedgerEntry }
+  | { readonly change: "acknowledged" | "lost" | "found"; readonly entry: LedgerEntry }
   | { readonly change: "staleRead"; readonly read: StaleRead };
+
+/**
+ * How long after a loss the ledger keeps looking for the write. A master that
+ * crashes right after acknowledging has usually already handed the bytes to
+ * the network (the kernel delivers them before the FIN), and a stalled replica
+ * applies what waits in its buffers when it wakes; such a write turns up a
+ * moment later, and then it was never lost.
+ */
+const RECHECK_AFTER_LOSS_US = 1_000_000;
 
 interface Held {
   entry: LedgerEntry;
@@ -78,6 +87,9 @@ export class Ledger {
   private readonly parents = new Map<string, { replId2: string; secondReplOffset: number }>();
   private readonly accepted = new Map<string, { node: string; replId: string; offset: number }>();
   private readonly held: Held[] = [];
+  /** Writes found lost, in the order they were: a later check may find them after all. */
+  private readonly missing: LedgerEntry[] = [];
+  private lastLossAt = -Infinity;
   private readonly entries: LedgerEntry[] = [];
   private readonly stale: StaleRead[] = [];
   /** Acknowledged values by key, oldest first (null: deleted; absent: unknown). */
@@ -95,15 +107,9 @@ export class Ledger {
         case "replId":
           if (ev.lineage) {
             // A new replid over the same dataset: its writes live on in the new history.
-            this.parents.set(ev.replId, {
-              replId2: ev.lineage.replId,
-              secondReplOffset: ev.lineage.offset + 1,
-            });
+            this.learnParent(ev.replId, ev.lineage.replId, ev.lineage.offset + 1);
           } else if (ev.replId2 !== NO_REPLID) {
-            this.parents.set(ev.replId, {
-              replId2: ev.replId2,
-              secondReplOffset: ev.secondReplOffset,
-            });
+            this.learnParent(ev.replId, ev.replId2, ev.secondReplOffset);
           }
           this.dirty = true;
           break;
@@ -130,8 +136,12 @@ export class Ledger {
     return changes;
   }
 
-  /** Whether something happened since the last `check` that may have discarded a held write. */
-  needsCheck(): boolean {
+  /**
+   * Whether something happened since the last `check` that may have discarded a
+   * held write, or a write was found lost so recently that it may still arrive.
+   */
+  needsCheck(now: VirtualTime): boolean {
+    if (this.missing.length > 0 && now - this.lastLossAt <= RECHECK_AFTER_LOSS_US) return true;
     return this.dirty && this.held.length > 0;
   }
 
@@ -150,7 +160,22 @@ export class Ledger {
       const lost: LedgerEntry = { ...h.entry, lost: { from: h.seenAt, to: now } };
       this.entries[lost.id] = lost;
       this.held.splice(i, 1);
+      this.missing.push(lost);
+      this.lastLossAt = now;
       changes.push({ change: "lost", entry: lost });
+    }
+    for (let i = 0; i < this.missing.length;) {
+      const m = this.missing[i];
+      if (!m) break;
+      if (!servers.some((s) => this.holds(s, m))) {
+        i++;
+        continue;
+      }
+      const found: LedgerEntry = { ...m, lost: null };
+      this.entries[found.id] = found;
+      this.missing.splice(i, 1);
+      this.held.push({ entry: found, seenAt: now });
+      changes.push({ change: "found", entry: found });
     }
     return changes;
   }
@@ -240,14 +265,30 @@ export class Ledger {
     return { change: "staleRead", read };
   }
 
+  /**
+   * Where a replid's history leaves its parent's. The promoted server reports
+   * the true switch point; a server that joins the new history later with
+   * `+CONTINUE` reports its own offset at joining as `second_repl_offset`,
+   * which is earlier, though the two histories agree up to the true one. So
+   * the furthest point reported for the same parent is the switch point.
+   */
+  private learnParent(replId: string, replId2: string, secondReplOffset: number): void {
+    const known = this.parents.get(replId);
+    if (known && (known.replId2 !== replId2 || known.secondReplOffset >= secondReplOffset)) return;
+    this.parents.set(replId, { replId2, secondReplOffset });
+  }
+
   /** Whether the server's history runs through the write: its replid lineage, far enough. */
   private holds(s: LedgerNodeState, w: LedgerEntry): boolean {
     let id = s.replId;
     let limit = s.offset;
+    // The lineage learnt from every server first: this server's own replid2
+    // may name where it joined the history rather than where the history began.
     let parent =
-      s.replId2 !== NO_REPLID
+      this.parents.get(id) ??
+      (s.replId2 !== NO_REPLID
         ? { replId2: s.replId2, secondReplOffset: s.secondReplOffset }
-        : this.parents.get(id);
+        : undefined);
     // A lineage is a chain of promotions; the bound only guards against a cycle.
     for (let hops = 0; hops < 1000; hops++) {
       if (id === w.replId) return w.offset <= limit;
