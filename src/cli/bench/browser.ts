@@ -317,8 +317,9 @@ async function loadRows(browser: Browser, base: string, outDir: string, options:
     (v, i, warm) =>
       options.log(`  ours   ${warm ? "warm-up" : `run ${i + 1}`}: TTI ${v.toFixed(0)} ms`),
   );
-  const embedScripts = // The embed shows the diagram (and only the panels its URL asks for).
-  (await loadOnce(browser, `${base}index.html?embed=1`, '[data-testid="topology-node-m"]'))
+  // The embed shows the diagram (and only the panels its URL asks for).
+  const embed1 = `${base}index.html?embed=1`;
+  const embedScripts = (await loadOnce(browser, embed1, '[data-testid="topology-node-m"]'))
     .scriptUrls;
   const full = total(gzippedKb(outDir, scripts));
   const embedSizes = gzippedKb(outDir, embedScripts);
