@@ -29,7 +29,7 @@ test.describe("time travel", () => {
     await expect.poll(() => m.offsetValue()).toBeLessThan(late);
     await expect(page.getByText(/In the past/)).toBeVisible();
 
-    // The mouse, too: a click on the track at three quarters of the way.
+    // The mouse, too: a click near the end of the track.
     const box = await scrubber.boundingBox();
     if (!box) throw new Error("no scrubber");
     await page.mouse.click(box.x + box.width * 0.999, box.y + box.height / 2);
@@ -38,6 +38,20 @@ test.describe("time travel", () => {
     await expect.poll(() => playground.timeUs()).toBe(end);
     await expect(m.offset).toHaveText(String(late));
     await expect(m.dbsize).toHaveText("3");
+
+    // The script editor follows: the actions of the moment shown, each once.
+    await page.getByTestId("script-editor").locator("summary").click();
+    const editor = page.getByTestId("editor-text");
+    await expect(editor).toHaveValue(
+      /m> SET a 1\n(advance .+\n)?m> SET b 2\n(advance .+\n)?m> SET c 3\n$/,
+    );
+    await scrubber.press("Home");
+    await expect.poll(() => playground.timeUs()).toBe(0);
+    await expect(editor).not.toHaveValue(/SET a 1/);
+    await scrubber.press("End");
+    await expect.poll(() => playground.timeUs()).toBe(end);
+    await expect(editor).toHaveValue(/node r2 replicaof m\n(advance .+\n)?m> SET a 1\n/);
+    expect((await editor.inputValue()).match(/SET a 1/g)).toHaveLength(1);
 
     // One event back: the clock goes back to the last thing that happened before now.
     await page.getByTestId("event-back").click();

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { parseScenario } from "../../scenario/parse";
 import { useActions } from "../actionsContext";
 import { actionLines } from "../script/actionScript";
+import type { RecordedAction } from "../script/actionScript";
 import type { ScriptError } from "../session/sessionState";
 import { EDITED } from "../session/ScenarioPicker";
 import { usePlayground } from "../store/store";
@@ -33,18 +34,22 @@ function EditorBody({ text }: { readonly text: string }) {
   const [errors, setErrors] = useState<readonly ScriptError[]>([]);
   const area = useRef<HTMLTextAreaElement>(null);
   const gutter = useRef<HTMLDivElement>(null);
-  const appended = useRef(0);
+  const appended = useRef<readonly RecordedAction[]>([]);
 
-  // The reader's new actions become lines at the end of the draft.
+  // The reader's new actions become lines at the end of the draft. When the
+  // run went back in time (fewer actions, or others), the draft is the script
+  // with the actions of the moment shown.
   useEffect(() => {
-    if (recorded.length < appended.current) appended.current = 0;
-    const fresh = recorded.slice(appended.current);
-    if (fresh.length === 0) return;
-    const from = recorded[appended.current - 1]?.t ?? doneAtUs ?? fresh[0]?.t ?? 0;
-    appended.current = recorded.length;
-    const lines = actionLines(fresh, from);
-    setDraft((d) => `${d.replace(/\n*$/, "\n")}${lines.join("\n")}\n`);
-  }, [recorded, doneAtUs]);
+    const before = appended.current;
+    appended.current = recorded;
+    const extends_ = before.every((a, i) => recorded[i]?.t === a.t && recorded[i]?.line === a.line);
+    const fresh = extends_ ? recorded.slice(before.length) : recorded;
+    if (extends_ && fresh.length === 0) return;
+    const last = extends_ ? before[before.length - 1] : undefined;
+    const lines = actionLines(fresh, last?.t ?? doneAtUs ?? fresh[0]?.t ?? 0);
+    const tail = lines.length > 0 ? `${lines.join("\n")}\n` : "";
+    setDraft((d) => `${(extends_ ? d : text).replace(/\n*$/, "\n")}${tail}`);
+  }, [recorded, doneAtUs, text]);
 
   useEffect(() => {
     const timer = setTimeout(() => {
