@@ -119,6 +119,15 @@ test("removing a node crashes it and takes it off the page", async ({ playground
   // A node added later gets a new name.
   await playground.node("m").button("Add replica").click();
   await expect(playground.node("r4").panel).toBeVisible();
+  // Travelling back in time replays the removal too: r3 stays off the page.
+  await playground.pause();
+  const before = await playground.timeUs();
+  await page.getByRole("button", { name: "Back one event" }).click();
+  await expect.poll(() => playground.timeUs(), { timeout: 15_000 }).toBeLessThan(before);
+  await expect(playground.node("r4").panel).toBeVisible();
+  await expect(r3.panel).toHaveCount(0);
+  await expect(r3.topologyNode).toHaveCount(0);
+  await expect(playground.node("r2").panel).toBeVisible();
 });
 
 test("a link's menu sets its latency and bandwidth, and a write then takes that long", async ({
@@ -137,6 +146,9 @@ test("a link's menu sets its latency and bandwidth, and a write then takes that 
   await menu.getByRole("button", { name: "Apply" }).click();
   await expect(menu).toHaveCount(0);
   await expect(page.getByTestId("edge-r1-m")).toContainText("250 ms · 100 kB/s");
+  await expect(
+    page.getByRole("combobox", { name: "Latency and bandwidth between r1 and m" }),
+  ).toHaveValue("custom");
   await expect(await script(page)).toContainText("link r1 m latency 250ms bandwidth 100000/s");
 
   // The engine's network now takes 250 ms from m to r1, and still 1 ms to r2.

@@ -69,6 +69,8 @@ export interface PlaygroundActions {
   runCommand(node: string, argv: readonly string[]): void;
   fault(fault: Fault): void;
   addReplica(master: string): void;
+  /** Crashes the node (a `crash` line) and hides it from every view. */
+  removeNode(node: string): void;
   /** Starts a Sentinel watching `master` (quorum: a majority of the page's Sentinels). */
   addSentinel(master: string): void;
   /** Writes keys with sizeable values on a master, to move its backlog (not echoed). */
@@ -261,6 +263,10 @@ export class Runtime implements PlaygroundActions {
 
   addReplica(master: string): void {
     this.perform({ kind: "addReplica", master, config: NODE_CONFIG });
+  }
+
+  removeNode(node: string): void {
+    this.perform({ kind: "removeNode", node });
   }
 
   addSentinel(master: string): void {

@@ -1,8 +1,7 @@
 import { memo, useId } from "react";
 import { useActions } from "../actionsContext";
 import { Console } from "../nodes/Console";
-import { removeNode } from "../nodes/removeNode";
-import { playgroundStore, usePlayground } from "../store/store";
+import { usePlayground } from "../store/store";
 
 /**
  * One application client: what the ledger says of its writes, and a console
@@ -79,7 +78,7 @@ export const ClientPanel = memo(function ClientPanel({ name }: { name: string })
           type="button"
           className="button"
           title="Crash it and hide it from the page (recorded as a crash line)"
-          onClick={() => removeNode(actions, playgroundStore, name)}
+          onClick={() => actions.removeNode(name)}
         >
           Remove
         </button>

@@ -11,11 +11,8 @@ import { RdbFile } from "./RdbFile";
 import { formatBytes } from "../format/bytes";
 import { SentinelPanel } from "./SentinelPanel";
 import { ClientPanel } from "../ledger/ClientPanel";
-import { removeNode } from "./removeNode";
 import { settingsText } from "../topology/Edge";
-import { setLink } from "../topology/setLink";
 import { pairKey } from "../store/state";
-import { playgroundStore } from "../store/store";
 
 const TABS = [
   { id: "console", label: "Console" },
@@ -228,7 +225,7 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
       type="button"
       className="button"
       title="Crash it and hide it from the page (recorded as a crash line: the scenario language has no line that removes a process)"
-      onClick={() => removeNode(actions, playgroundStore, name)}
+      onClick={() => actions.removeNode(name)}
     >
       Remove
     </button>
@@ -378,7 +375,12 @@ function LinkPreset({ replica, master }: { replica: string; master: string }) {
       onChange={(e) => {
         const p = LINK_PRESETS.find((x) => x.id === e.target.value);
         if (!p) return;
-        setLink(actions, replica, master, { ...p.settings, jitterUs: 0 });
+        actions.fault({
+          kind: "link",
+          a: replica,
+          b: master,
+          settings: { ...p.settings, jitterUs: 0 },
+        });
       }}
     >
       {preset === "custom" && <option value="custom">{settingsText(current) ?? "custom"}</option>}

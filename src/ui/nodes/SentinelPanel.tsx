@@ -4,7 +4,6 @@ import { useActions } from "../actionsContext";
 import { playgroundStore, usePlayground } from "../store/store";
 import { sentinelStatus } from "../topology/sentinelStatus";
 import { Console } from "./Console";
-import { removeNode } from "./removeNode";
 
 /** The port a Sentinel listens on (redis-sentinel's default). */
 const SENTINEL_PORT = 26379;
@@ -100,7 +99,7 @@ export const SentinelPanel = memo(function SentinelPanel({ name }: { name: strin
           type="button"
           className="button"
           title="Crash it and hide it from the page (recorded as a crash line)"
-          onClick={() => removeNode(actions, playgroundStore, name)}
+          onClick={() => actions.removeNode(name)}
         >
           Remove
         </button>

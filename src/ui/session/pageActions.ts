@@ -3,7 +3,8 @@ import type { VirtualTime } from "../../engine/io";
 import type { Fault } from "../../sim/cluster";
 import { commandLine, faultLine } from "../script/actionScript";
 import { appendConsole } from "../store/reduceTrace";
-import { CONSOLE_CLIENT } from "../store/state";
+import { hideNode } from "../nodes/removeNode";
+import { CONSOLE_CLIENT, pairKey } from "../store/state";
 import type { PlaygroundStore } from "../store/store";
 import type { PageCluster } from "./gatedCluster";
 
@@ -34,6 +35,8 @@ export type PageAction =
       readonly valueBytes: number;
     }
   | { readonly kind: "loadRdb"; readonly node: string; readonly bytes: ByteString }
+  /** Crashes the node if it runs, then hides it from every view (nodes/removeNode.ts). */
+  | { readonly kind: "removeNode"; readonly node: string }
   /** A Sentinel watching `master` under the group name `mymaster` (a `sentinel` line). */
   | {
       readonly kind: "addSentinel";
@@ -72,10 +75,28 @@ export async function applyAction(
       // The command runs now, in zero virtual time, even while paused.
       await cluster.advance(0);
       return commandLine(action.node, action.argv);
-    case "fault":
+    case "fault": {
       await cluster.fault(action.fault);
       await cluster.advance(0);
-      return faultLine(action.fault);
+      const { fault } = action;
+      // The trace does not carry a path's settings: the link and its menu read them here.
+      if (fault.kind === "link")
+        store.setState((s) => ({
+          links: { ...s.links, [pairKey(fault.a, fault.b)]: fault.settings },
+        }));
+      return faultLine(fault);
+    }
+    case "removeNode": {
+      // No scenario line removes a process; to its peers a removed one is a crashed one.
+      let line: string | null = null;
+      if (cluster.nodes().includes(action.node) && (await cluster.snapshot(action.node)).running) {
+        await cluster.fault({ kind: "crash", node: action.node });
+        await cluster.advance(0);
+        line = `crash ${action.node}`;
+      }
+      store.setState((s) => hideNode(s, action.node));
+      return line;
+    }
     case "addReplica": {
       const taken = new Set(cluster.nodes());
       let n = 1;

@@ -4,7 +4,6 @@ import { DEFAULT_PATH } from "../../sim/network";
 import { pairKey } from "../store/state";
 import { usePlayground } from "../store/store";
 import type { LinkMenuRequest } from "./Edge";
-import { setLink } from "./setLink";
 
 /** The longest one-way latency the menu accepts: longer than any Redis timeout worth watching. */
 const MAX_LATENCY_MS = 60_000;
@@ -56,10 +55,15 @@ export function LinkMenu({ request, onClose }: { request: LinkMenuRequest; onClo
       return;
     }
     setProblem(null);
-    setLink(actions, a, b, {
-      latencyUs: Math.round(latencyMs * 1000),
-      jitterUs: 0,
-      bandwidthBytesPerSec: Math.round(kBps * 1000),
+    actions.fault({
+      kind: "link",
+      a,
+      b,
+      settings: {
+        latencyUs: Math.round(latencyMs * 1000),
+        jitterUs: 0,
+        bandwidthBytesPerSec: Math.round(kBps * 1000),
+      },
     });
     onClose();
   };
