@@ -80,8 +80,9 @@ export function App() {
           <Topology />
           <TimeScrubber />
           <p className="hint">
-            Hover or tap a packet for its bytes. Drag nodes to rearrange. The button on a link cuts
-            or heals it.
+            Hover or tap a packet for its bytes. Drag a node to move it, or onto another node to
+            make it that node&apos;s replica. The buttons on a link cut or heal it and open its menu
+            (latency, bandwidth, reset).
           </p>
         </section>
         <section id="nodes" className="nodes" aria-label="Nodes" tabIndex={-1}>

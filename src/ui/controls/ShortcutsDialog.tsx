@@ -8,6 +8,8 @@ const SHORTCUTS: readonly [keys: string, what: string][] = [
   ["Arrow keys on a node", "Move it"],
   ["Enter on a node", "Go to its panel"],
   ["Enter or Space on a link", "Cut or heal it"],
+  ["Enter on a link's ⋯", "Its menu: latency, bandwidth, reset"],
+  ["Replica of… in a node's panel", "REPLICAOF another node (or drag the node onto it)"],
   ["← → on tabs", "Switch tab"],
   ["↑ ↓ in a console", "Walk the command history"],
   ["Ctrl+L in a console", "Clear it"],
