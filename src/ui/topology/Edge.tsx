@@ -81,9 +81,10 @@ export const Edge = memo(function Edge({ from, to, a, b, radius, kind, onMenu }:
       {speed && (
         <text
           className="edge-settings"
-          x={menuAt.x + (a.x <= b.x ? -14 : 14)}
+          // On the inner side of the edge, towards its master: the outer side meets the frame's edge.
+          x={menuAt.x + (a.x <= b.x ? 14 : -14)}
           y={menuAt.y + 4}
-          textAnchor={a.x <= b.x ? "end" : "start"}
+          textAnchor={a.x <= b.x ? "start" : "end"}
         >
           {speed}
         </text>
