@@ -38,3 +38,17 @@ describe("a burst of writes", () => {
     expect(await cluster.keyspaceDigest("r2")).toBe(await cluster.keyspaceDigest("m"));
   });
 });
+
+describe("a trace limit", () => {
+  it("keeps the newest events of a long run and counts the ones it let go", async () => {
+    const full = new InProcessCluster({ seed: 3 });
+    const all = await burst(full);
+    const bounded = new InProcessCluster({ seed: 3, traceLimit: 500 });
+    await burst(bounded);
+    const kept = bounded.trace().map((e) => JSON.stringify(e));
+    expect(kept.length).toBeGreaterThanOrEqual(500);
+    expect(kept.length).toBeLessThan(1000);
+    expect(bounded.traceDropped() + kept.length).toBe(all.length);
+    expect(kept).toEqual(all.slice(all.length - kept.length));
+  });
+});

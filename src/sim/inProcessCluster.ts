@@ -16,6 +16,8 @@ export interface InProcessClusterOptions {
   readonly traceBytes?: boolean;
   /** An engine exception: rethrow it (default, so tests show the stack) or crash that process. */
   readonly engineErrors?: "throw" | "crash";
+  /** Keep only about this many of the newest trace events (default: all of them). */
+  readonly traceLimit?: number;
   /** How the hosts are scheduled; shuffled only to prove it does not matter. */
   readonly scheduling?: Scheduling;
 }
