@@ -9,6 +9,7 @@ import { Console } from "./Console";
 import { KeysTable } from "./KeysTable";
 import { RdbFile } from "./RdbFile";
 import { formatBytes } from "../format/bytes";
+import { ProcessActions } from "./ProcessActions";
 import { SentinelPanel } from "./SentinelPanel";
 import { ClientPanel } from "../ledger/ClientPanel";
 import { settingsText } from "../topology/Edge";
@@ -220,27 +221,10 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
       ),
     ),
   );
-  const remove = (
-    <button
-      type="button"
-      className="button"
-      title="Crash it and hide it from the page (recorded as a crash line: the scenario language has no line that removes a process)"
-      onClick={() => actions.removeNode(name)}
-    >
-      Remove
-    </button>
-  );
   if (!running) {
     return (
       <div className="actions">
-        <button
-          type="button"
-          className="button"
-          onClick={() => actions.fault({ kind: "restart", node: name })}
-        >
-          Restart
-        </button>
-        {remove}
+        <ProcessActions name={name} running={false} />
       </div>
     );
   }
@@ -306,22 +290,7 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
           )}
         </>
       )}
-      <button
-        type="button"
-        className="button"
-        title="The process stalls for 5 s of virtual time, as with DEBUG SLEEP 5"
-        onClick={() => actions.fault({ kind: "sleep", node: name, durationUs: 5_000_000 })}
-      >
-        Sleep 5 s
-      </button>
-      <button
-        type="button"
-        className="button danger"
-        onClick={() => actions.fault({ kind: "crash", node: name })}
-      >
-        Crash
-      </button>
-      {remove}
+      <ProcessActions name={name} running />
       <RdbFile name={name} />
       {targets.length > 0 && (
         <select

@@ -1,9 +1,9 @@
 import { memo, useId } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { useActions } from "../actionsContext";
 import { playgroundStore, usePlayground } from "../store/store";
 import { sentinelStatus } from "../topology/sentinelStatus";
 import { Console } from "./Console";
+import { ProcessActions } from "./ProcessActions";
 
 /** The port a Sentinel listens on (redis-sentinel's default). */
 const SENTINEL_PORT = 26379;
@@ -15,7 +15,6 @@ const SENTINEL_PORT = 26379;
  * has no dataset and no backlog.
  */
 export const SentinelPanel = memo(function SentinelPanel({ name }: { name: string }) {
-  const actions = useActions();
   const baseId = useId();
   const running = usePlayground((s) => s.nodes[name]?.running ?? false);
   const status = usePlayground(
@@ -68,41 +67,7 @@ export const SentinelPanel = memo(function SentinelPanel({ name }: { name: strin
         </div>
       </dl>
       <div className="actions">
-        {running ? (
-          <>
-            <button
-              type="button"
-              className="button"
-              title="The process stalls for 5 s of virtual time, as with DEBUG SLEEP 5"
-              onClick={() => actions.fault({ kind: "sleep", node: name, durationUs: 5_000_000 })}
-            >
-              Sleep 5 s
-            </button>
-            <button
-              type="button"
-              className="button danger"
-              onClick={() => actions.fault({ kind: "crash", node: name })}
-            >
-              Crash
-            </button>
-          </>
-        ) : (
-          <button
-            type="button"
-            className="button"
-            onClick={() => actions.fault({ kind: "restart", node: name })}
-          >
-            Restart
-          </button>
-        )}
-        <button
-          type="button"
-          className="button"
-          title="Crash it and hide it from the page (recorded as a crash line)"
-          onClick={() => actions.removeNode(name)}
-        >
-          Remove
-        </button>
+        <ProcessActions name={name} running={running} />
       </div>
       {view && view.masters.length > 0 && (
         <ul
