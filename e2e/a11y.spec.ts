@@ -135,15 +135,27 @@ test.describe("with reduced motion", () => {
     page,
   }) => {
     await playground.waitForLinksUp("r1", "r2");
+    // A 2 s flight to r1, so the write is still on its way after a few steps.
+    await page.getByRole("button", { name: "Link r1 ⇄ m: latency, bandwidth, reset" }).click();
+    await page.getByLabel("Latency (ms, one way)").fill("2000");
+    await page.getByRole("button", { name: "Apply" }).click();
     await playground.pause();
     await playground.node("m").run("SET still 1");
-    const packet = page.locator('.packet[data-label*="SET still 1"]').first();
-    await playground.stepUntil(async () => (await packet.count()) > 0, 10);
-    const at = await packet.getAttribute("transform");
+    // Read without waiting: a packet may leave the page at any step.
+    const transformTo = (to: string) =>
+      page
+        .locator(`.packet[data-label*="SET still 1"]`)
+        .evaluateAll(
+          (els, node) =>
+            els.find((e) => e.getAttribute("data-to") === node)?.getAttribute("transform") ?? null,
+          to,
+        );
+    await playground.stepUntil(async () => (await transformTo("r1")) !== null, 10);
+    const at = await transformTo("r1");
     await playground.stepButton.click();
-    const after = (await packet.count()) > 0 ? await packet.getAttribute("transform") : null;
-    // The packet stays in the middle of its link (or has arrived); it never slides along it.
-    if (after !== null) expect(after).toBe(at);
+    await playground.stepButton.click();
+    // Still in flight, and where it was: in the middle of its link, fading, never sliding.
+    expect(await transformTo("r1")).toBe(at);
     const animation = await page.evaluate(() => {
       const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
       const path = document.createElementNS("http://www.w3.org/2000/svg", "path");

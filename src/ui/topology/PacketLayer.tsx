@@ -115,7 +115,7 @@ export const PacketLayer = memo(function PacketLayer({
                 playgroundStore.getState(),
                 positionsRef.current,
                 radius,
-                false,
+                prefersReducedMotion(),
                 compactRef.current,
               );
             } else {
@@ -127,6 +127,7 @@ export const PacketLayer = memo(function PacketLayer({
           }`}
           data-testid="packet"
           data-label={p.label}
+          data-to={p.to}
           onPointerEnter={(e) => {
             if (e.pointerType === "mouse") inspectAt(p.id, e.clientX, e.clientY, false);
           }}
@@ -210,6 +211,10 @@ function placeAll(
     if (held) queued.set(key, index + 1);
     place(el, p, state, positions, radius, reduced, compact, index);
   }
+}
+
+function prefersReducedMotion(): boolean {
+  return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
 function progressOf(p: Packet, now: number): number {
