@@ -24,5 +24,8 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "src/**/*.test.tsx", "scenarios/**/*.test.ts"],
     environment: "node",
+    // Simulation tests run minutes of virtual time; on a 2-core CI machine running the
+    // whole suite in parallel, 5 s is too tight for the largest of them.
+    testTimeout: 30_000,
   },
 });
