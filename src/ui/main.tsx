@@ -2,58 +2,44 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import type { ReactNode } from "react";
 import { ActionsContext } from "./actionsContext";
+import { DeferredActions } from "./deferredActions";
 import { fullPageUrl, readPageParams } from "./embed/embedParams";
 import type { PageParams } from "./embed/embedParams";
-import { FIRST_NODES, Runtime, createCluster, seedFrom } from "./runtime";
-import { builtinFrom } from "./session/builtins";
-import { shareTokenFrom } from "./share/shareLink";
 import { playgroundStore } from "./store/store";
 import "./styles.css";
 
-async function boot(): Promise<void> {
+function boot(): void {
+  // The simulator's code is asked for first, so it loads alongside the page's, never after it;
+  // the first render does not wait for it (issue 9: the embed's load budget).
+  const simulator = import("./startRuntime");
   const search = window.location.search;
-  // Only with ?harness=1: window.__playground for e2e/determinism.spec.ts, which runs scripts
-  // on workers of its own; the page then starts no cluster, so it does not compete with them.
+  // ?harness=1: the page is a harness for e2e/determinism.spec.ts (src/ui/startRuntime.ts).
   const harness = new URLSearchParams(search).get("harness") === "1";
-  if (harness) (await import("../host/harness")).installHarness();
-
   const params = readPageParams(search);
   for (const w of params.warnings) console.warn(`Redis Replication Playground: ${w}.`);
-  // A share link (`#share=v1.…`) opens its run, paused at its moment; a bad one, an empty playground.
-  const shared =
-    harness || shareTokenFrom(window.location.hash) === null
-      ? null
-      : await (await import("./share/openShared")).sharedScript(window.location.hash);
+  const actions = new DeferredActions();
+  // Until the runtime starts, the controls show the run as it will start (`?autoplay=0`: paused).
+  playgroundStore.setState({ paused: !params.autoplay });
+  const hash = window.location.hash;
+  void render(params, actions);
 
-  const seed = seedFrom(search);
-  const clusterSearch = harness ? "?cluster=inprocess" : search;
-  const cluster = await createCluster(seed, clusterSearch);
-  const runtime = new Runtime(playgroundStore, cluster, seed, (s) =>
-    createCluster(s, clusterSearch),
-  );
-  // `?scenario=NAME` opens a built-in scenario; the guided panel says so when NAME is unknown.
-  const asked = builtinFrom(search);
-  const script =
-    shared ??
-    (asked.kind === "found" ? { text: asked.scenario.text, name: asked.scenario.name } : undefined);
-  if (!harness) {
-    runtime.start(FIRST_NODES, script);
-    if (shared !== null || !params.autoplay) runtime.setPaused(true);
-    // Loaded only when needed: a link pasted into the address bar, a host page around the frame.
-    window.addEventListener("hashchange", () => {
-      void import("./share/openShared").then((m) => m.openSharedLink(runtime));
-    });
-    if (window.parent !== window) {
-      const { installEmbed } = await import("./embed/installEmbed");
-      installEmbed(params, runtime, playgroundStore, script?.name ?? null);
-    }
-  }
+  void simulator
+    .then(({ startRuntime }) => startRuntime(playgroundStore, { search, hash, params, harness }))
+    .then(
+      (runtime) => actions.attach(runtime),
+      (e: unknown) => {
+        const message = e instanceof Error ? e.message : String(e);
+        playgroundStore.setState({ error: `the simulator did not start (${message})` });
+      },
+    );
+}
 
+async function render(params: PageParams, actions: DeferredActions): Promise<void> {
   const root = document.getElementById("root");
   if (!root) throw new Error("index.html has no #root");
   createRoot(root).render(
     <StrictMode>
-      <ActionsContext.Provider value={runtime}>{await view(params)}</ActionsContext.Provider>
+      <ActionsContext.Provider value={actions}>{await view(params)}</ActionsContext.Provider>
     </StrictMode>,
   );
 }
@@ -68,4 +54,4 @@ async function view(params: PageParams): Promise<ReactNode> {
   return <App />;
 }
 
-void boot();
+boot();

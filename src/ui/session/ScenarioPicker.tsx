@@ -1,6 +1,6 @@
 import { useMemo } from "react";
 import { useActions } from "../actionsContext";
-import { FIRST_NODES, NODE_CONFIG } from "../runtime";
+import { FIRST_NODES, NODE_CONFIG } from "../pageDefaults";
 import { setupScript } from "../script/actionScript";
 import { usePlayground } from "../store/store";
 import { BUILTINS, builtinFrom } from "./builtins";
