@@ -62,6 +62,8 @@ test.describe("time travel", () => {
     page,
     playground,
   }) => {
+    // Several replays in a row: seconds each on a loaded machine.
+    test.slow();
     const m = playground.node("m");
     await playground.waitForLinksUp("r1", "r2");
     await m.run("SET k original");
@@ -73,15 +75,18 @@ test.describe("time travel", () => {
     await page.getByTestId("scrubber").focus();
     await page.getByTestId("scrubber").press("PageDown");
     await expect.poll(() => playground.timeUs()).toBeLessThan(end);
-    // Still before the SET? Go back until the key is not there yet.
+    // Still after the SET? Go back until the key is not there yet, letting each replay
+    // finish (a loaded machine takes seconds) before judging what it shows.
     for (let i = 0; i < 10 && (await m.dbsize.textContent()) !== "0"; i++) {
+      const before = await playground.timeUs();
       await page.getByTestId("scrubber").press("PageDown");
-      await page.waitForTimeout(300);
+      await expect.poll(() => playground.timeUs(), { timeout: 15_000 }).toBeLessThan(before);
+      await page.waitForTimeout(1_000);
     }
-    await expect(m.dbsize).toHaveText("0");
+    await expect(m.dbsize).toHaveText("0", { timeout: 15_000 });
     await page.getByTestId("fork").click();
     const runs = page.getByTestId("run-picker");
-    await expect(runs.locator("option")).toHaveCount(2);
+    await expect(runs.locator("option")).toHaveCount(2, { timeout: 15_000 });
     await expect(runs.locator("option:checked")).toHaveText(/^Fork 1 at /);
 
     // Look at it: the scrubber in the past, the runs to choose from.
