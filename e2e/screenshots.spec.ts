@@ -123,7 +123,9 @@ for (const size of WIDTHS) {
     }, testInfo) => {
       await playground.setSpeed(10);
       await playground.waitForLinksUp("r1", "r2");
+      // One at a time, as a reader would: the second after the first is drawn.
       await playground.node("m").button("Add Sentinel").click();
+      await expect(page.getByTestId("watches-s1")).toHaveText("m (mymaster)", { timeout: 15_000 });
       await playground.node("m").button("Add Sentinel").click();
       await expect(page.getByTestId("watches-s2")).toHaveText("m (mymaster)", { timeout: 15_000 });
       await playground.pause();
