@@ -78,7 +78,8 @@ export function BacklogRing() {
   }, [view, order, nodes, views, cuts]);
 
   if (!master || !view) {
-    return <p className="empty">No master is running.</p>;
+    // Before the simulator's code has arrived no process exists yet: that is not a lost master.
+    return <p className="empty">{order.length === 0 ? "Starting…" : "No master is running."}</p>;
   }
   const backlog = view.backlog;
   const masterChoices = allMasters.split(" ").filter(Boolean);
