@@ -91,6 +91,8 @@ export class ProcessHost {
   private outgoing = new Map<string, Segment[]>();
   /** The stream write of this step that a later one on the same connection may extend. */
   private openWrites = new Map<ConnId, OpenWrite>();
+  /** The writes of this step that were extended: their parts are joined when it ends. */
+  private extendedWrites: OpenWrite[] = [];
   private sentTo = new Map<string, number>();
   private minSentAt: VirtualTime | null = null;
   private stopClient: string | null = null;
@@ -175,6 +177,7 @@ export class ProcessHost {
         });
         break;
     }
+    this.joinOpenWrites();
     return { report: { ...this.baseReport(), ...extra }, outgoing };
   }
 
@@ -186,6 +189,7 @@ export class ProcessHost {
     this.trace.clear();
     this.outgoing = new Map();
     this.openWrites = new Map();
+    this.extendedWrites = [];
     this.sentTo = new Map();
     this.minSentAt = null;
     if (step.network) this.network = NetworkModel.fromState(step.network);
@@ -269,10 +273,8 @@ export class ProcessHost {
       for (;;) {
         const next = this.queue.peek();
         if (!next) return {};
-        const eff: QueueKey =
-          last && keyBefore(next, last)
-            ? last
-            : { at: next.at, source: next.source, seq: next.seq };
+        // The event is its own key unless an earlier-keyed one fired after a later one.
+        const eff: QueueKey = last && keyBefore(next, last) ? last : next;
         if (!keyBefore(eff, bound)) return {};
         // A big burst is reported in parts, so no message (and no main-thread task
         // reading it) grows with the burst; the window goes on where this one stops.
@@ -282,10 +284,10 @@ export class ProcessHost {
         fired++;
         this.now = Math.max(this.now, eff.at);
         this.current = eff;
-        this.trace.beginGroup(keyTuple(eff));
+        this.trace.beginKeyGroup(eff);
         this.answered = false;
         this.fire(next);
-        if (this.answered) return { stoppedAt: eff };
+        if (this.answered) return { stoppedAt: { at: eff.at, source: eff.source, seq: eff.seq } };
       }
     } finally {
       this.lastFired = last;
@@ -640,7 +642,7 @@ export class ProcessHost {
     }
     this.openWrites.delete(connId);
     if (label === STREAM_LABEL && pieces.length === 1 && last && last.to !== this.name)
-      this.openWrites.set(connId, { segment: last, event });
+      this.openWrites.set(connId, { segment: last, event, parts: null });
     if (notifySent) {
       // The sender learns when its kernel buffer drained: when the link finished sending.
       const input: ProcessInput = { kind: "sent", conn: connId };
@@ -668,9 +670,26 @@ export class ProcessHost {
     const at = Math.max(this.now + path.latencyUs, dir.lastDeliverAt);
     if (at !== open.segment.at) return false;
     dir.busyUntil = Math.max(this.now, dir.busyUntil);
-    open.segment.bytes += bytes;
-    if (this.options.traceBytes) open.event.bytes += bytes;
+    // Joined once when the step ends: appending to the string here would
+    // leave the receiver a chain of thousands of pieces to flatten.
+    if (open.parts === null) {
+      open.parts = [open.segment.bytes];
+      this.extendedWrites.push(open);
+    }
+    open.parts.push(bytes);
     return true;
+  }
+
+  /** Gives every extended write of this step its whole bytes, before anyone reads them. */
+  private joinOpenWrites(): void {
+    for (const open of this.extendedWrites) {
+      if (open.parts === null) continue;
+      const bytes = open.parts.join("");
+      open.parts = null;
+      open.segment.bytes = bytes;
+      if (this.options.traceBytes) open.event.bytes = bytes;
+    }
+    this.extendedWrites = [];
   }
 
   private connect(connId: ConnId, host: string, port: number): void {
@@ -892,6 +911,7 @@ export class ProcessHost {
   // ---- moving between workers --------------------------------------------
 
   private exportHost(): ExportedHost {
+    this.joinOpenWrites();
     const deferred: Record<string, Segment[]> = {};
     for (const [to, segs] of this.outgoing) deferred[to] = segs;
     return { state: this.exportState(), deferred };
@@ -945,10 +965,15 @@ const STREAM_LABEL = "stream";
 
 type SendEvent = Mutable<Extract<TraceEvent, { type: "send" }>>;
 
-/** A stream write still open in this step: its one segment and its trace event, both extended in place. */
+/**
+ * A stream write still open in this step: its one segment and its trace
+ * event, both extended in place, and the bytes appended to them so far
+ * (null until the first), joined when the step ends.
+ */
 interface OpenWrite {
   readonly segment: Mutable<Extract<Segment, { kind: "deliver" }>>;
   readonly event: SendEvent;
+  parts: ByteString[] | null;
 }
 
 /** `INFO` text as a field → value map (section headers and blank lines left out). */
