@@ -29,7 +29,7 @@ import { EVENTS_PER_STEP } from "./hostStep";
 import { JitterStream } from "./jitter";
 import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
 import { keyspaceDigest } from "./keyspaceDigest";
-import type { Direction, PathSettings } from "./network";
+import type { Direction } from "./network";
 import { NetworkModel, scheduleSend, sentAt } from "./network";
 import { serverQuietView } from "./quietView";
 import { TraceRecorder } from "./traceRecorder";
@@ -601,6 +601,10 @@ export class ProcessHost {
   // ---- connections -------------------------------------------------------
 
   private send(connId: ConnId, bytes: ByteString, label: string, notifySent: boolean): void {
+    if (label === STREAM_LABEL && !notifySent) {
+      const open = this.openWrites.get(connId);
+      if (open !== undefined && this.extendWrite(open, bytes)) return;
+    }
     const conn = this.conns.get(connId);
     if (!conn) return;
     const mine = conn.a.node === this.name ? conn.a : conn.b;
@@ -608,8 +612,6 @@ export class ProcessHost {
     if (!mine.open) return;
     const dir = this.direction(conn);
     const path = this.network.path(this.name, peer.node);
-    if (label === STREAM_LABEL && !notifySent && this.extendWrite(conn, peer.node, bytes, path))
-      return;
     const { pieces, deliverAt } = scheduleSend(dir, this.now, bytes.length, path, () =>
       this.jitter(peer.node, path.jitterUs),
     );
@@ -641,8 +643,27 @@ export class ProcessHost {
       pos += piece.size;
     }
     this.openWrites.delete(connId);
-    if (label === STREAM_LABEL && pieces.length === 1 && last && last.to !== this.name)
-      this.openWrites.set(connId, { segment: last, event, parts: null });
+    const queue = this.outgoing.get(peer.node);
+    // Only a write on a path without jitter or a bandwidth limit can be extended.
+    if (
+      label === STREAM_LABEL &&
+      pieces.length === 1 &&
+      last &&
+      queue &&
+      path.jitterUs <= 0 &&
+      path.bandwidthBytesPerSec <= 0
+    ) {
+      const latencyUs = path.latencyUs;
+      this.openWrites.set(connId, {
+        segment: last,
+        event,
+        parts: null,
+        end: mine,
+        dir,
+        latencyUs,
+        queue,
+      });
+    }
     if (notifySent) {
       // The sender learns when its kernel buffer drained: when the link finished sending.
       const input: ProcessInput = { kind: "sent", conn: connId };
@@ -661,13 +682,12 @@ export class ProcessHost {
    * write. The receiver then reads the bytes in one go, exactly where it
    * would have read the first part, and the next part right behind it.
    */
-  private extendWrite(conn: HostConn, to: string, bytes: ByteString, path: PathSettings): boolean {
-    const open = this.openWrites.get(conn.id);
-    if (!open || path.jitterUs > 0 || path.bandwidthBytesPerSec > 0) return false;
-    const queued = this.outgoing.get(to);
-    if (queued?.[queued.length - 1] !== open.segment || open.event.t !== this.now) return false;
-    const dir = this.direction(conn);
-    const at = Math.max(this.now + path.latencyUs, dir.lastDeliverAt);
+  private extendWrite(open: OpenWrite, bytes: ByteString): boolean {
+    if (!open.end.open) return false;
+    const queued = open.queue;
+    if (queued[queued.length - 1] !== open.segment || open.event.t !== this.now) return false;
+    const dir = open.dir;
+    const at = Math.max(this.now + open.latencyUs, dir.lastDeliverAt);
     if (at !== open.segment.at) return false;
     dir.busyUntil = Math.max(this.now, dir.busyUntil);
     // Joined once when the step ends: appending to the string here would
@@ -974,6 +994,12 @@ interface OpenWrite {
   readonly segment: Mutable<Extract<Segment, { kind: "deliver" }>>;
   readonly event: SendEvent;
   parts: ByteString[] | null;
+  /** The sender's end, its direction and the path's latency (fixed for the step). */
+  readonly end: ConnEnd;
+  readonly dir: Direction;
+  readonly latencyUs: number;
+  /** What this step sends the peer so far: the write is extendable while it is the last. */
+  readonly queue: readonly Segment[];
 }
 
 /** `INFO` text as a field → value map (section headers and blank lines left out). */

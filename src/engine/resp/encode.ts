@@ -7,10 +7,19 @@ import type { Reply } from "../reply";
  * RESP2 replies. Every length here is a byte count.
  */
 
+/** `*<n>\r\n` and `$<n>\r\n` for the small counts and lengths most commands have, made once. */
+const MULTIBULK_HEADERS = Array.from({ length: 64 }, (_, n) => `*${n}\r\n`);
+const BULK_HEADERS = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
+
 /** Encodes argv as a RESP array of bulk strings: `SET k v` → `*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n`. */
 export function encodeCommand(argv: readonly ByteString[]): ByteString {
-  let out = `*${argv.length}\r\n`;
-  for (const arg of argv) out += `$${arg.length}\r\n${arg}\r\n`;
+  // Every command propagated to replicas comes through here: no template
+  // literals or number formatting for the common sizes.
+  let out = MULTIBULK_HEADERS[argv.length] ?? `*${argv.length}\r\n`;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    out += (BULK_HEADERS[arg.length] ?? `$${arg.length}\r\n`) + arg + "\r\n";
+  }
   return out;
 }
 

@@ -527,10 +527,9 @@ function streamBytes(s: Server, link: MasterLink, bytes: ByteString): void {
     if (client.multi === null && link.parsedNotApplied > 0) {
       const from = link.unappliedAt;
       link.unappliedAt += link.parsedNotApplied;
-      const applied = link.unapplied.slice(from, link.unappliedAt);
       link.replOff += link.parsedNotApplied;
       link.parsedNotApplied = 0;
-      s.appendToStream(applied);
+      s.appendStreamRange(link.unapplied, from, link.unappliedAt);
     }
   }
 }

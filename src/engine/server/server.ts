@@ -502,9 +502,16 @@ export class Server implements Process {
    * attached replica (`feedReplicationBuffer`).
    */
   appendToStream(bytes: ByteString): void {
-    if (bytes.length === 0) return;
-    this.masterReplOffset += bytes.length;
-    this.backlog?.feed(bytes);
+    this.appendStreamRange(bytes, 0, bytes.length);
+  }
+
+  /** `appendToStream(buf.slice(from, to))`, slicing only if a replica needs the bytes. */
+  appendStreamRange(buf: ByteString, from: number, to: number): void {
+    if (to <= from) return;
+    this.masterReplOffset += to - from;
+    this.backlog?.feedRange(buf, from, to);
+    if (this.replicas.length === 0) return;
+    const bytes = from === 0 && to === buf.length ? buf : buf.slice(from, to);
     let overLimit: Client[] | null = null;
     for (const replica of this.replicas) {
       const info = replica.replica;
