@@ -13,14 +13,19 @@ const BULK_HEADERS = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
 
 /** Encodes argv as a RESP array of bulk strings: `SET k v` → `*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n`. */
 export function encodeCommand(argv: readonly ByteString[]): ByteString {
-  // Every command propagated to replicas comes through here: no template
-  // literals or number formatting for the common sizes.
-  let out = MULTIBULK_HEADERS[argv.length] ?? `*${argv.length}\r\n`;
-  for (let i = 0; i < argv.length; i++) {
+  // Every command propagated to replicas comes through here. Joined from its
+  // pieces, it is one flat string: concatenated, a rope of a dozen pieces
+  // would stay alive in the backlog as long as the bytes do.
+  const n = argv.length;
+  const parts = new Array<ByteString>(3 * n + 1);
+  parts[0] = MULTIBULK_HEADERS[n] ?? `*${n}\r\n`;
+  for (let i = 0; i < n; i++) {
     const arg = argv[i] ?? "";
-    out += (BULK_HEADERS[arg.length] ?? `$${arg.length}\r\n`) + arg + "\r\n";
+    parts[3 * i + 1] = BULK_HEADERS[arg.length] ?? `$${arg.length}\r\n`;
+    parts[3 * i + 2] = arg;
+    parts[3 * i + 3] = "\r\n";
   }
-  return out;
+  return parts.join("");
 }
 
 /**

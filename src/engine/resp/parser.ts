@@ -171,7 +171,8 @@ export class RequestParser {
     }
     if (c !== CR) return undefined;
     p += 2; // CR and the byte after it, which Redis does not check either
-    const argv: ByteString[] = [];
+    // Sized up front: growing an empty array reserves room for 17.
+    const argv: ByteString[] = count <= 64 ? new Array<ByteString>(count) : [];
     for (let i = 0; i < count; i++) {
       if (p >= end || buf.charCodeAt(p) !== DOLLAR) return undefined;
       c = ++p < end ? buf.charCodeAt(p) : -1;
@@ -190,7 +191,7 @@ export class RequestParser {
       if (c !== CR || (!this.master && length > this.protoMaxBulkLen)) return undefined;
       p += 2;
       if (p + length + 2 > end) return undefined;
-      argv.push(buf.slice(p, p + length));
+      argv[i] = buf.slice(p, p + length);
       p += length + 2;
     }
     this.queue.skip(p - start);

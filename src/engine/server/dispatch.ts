@@ -5,15 +5,14 @@ import type { Db, Keyspace } from "../keyspace/db";
 import type { Reply } from "../reply";
 import { ERR, arityError, unknownCommandError } from "../reply";
 import type { Client } from "./client";
+import type { ExecutionUnit } from "./executionUnit";
+import { addOp } from "./executionUnit";
 import { enoughGoodReplicas } from "./masterSide";
 import { postponeIfPaused } from "./failover";
 import type { Server } from "./server";
 import { SERVER_COMMANDS } from "./serverCommands";
 
-/** One execution unit's propagated commands (`server.also_propagate`). */
-export interface ExecutionUnit {
-  readonly ops: { dbid: number; argv: readonly ByteString[] }[];
-}
+export type { ExecutionUnit };
 
 /** A command the server implements itself, with access to the whole server. */
 export interface ServerCommandSpec {
@@ -209,7 +208,7 @@ export function call(
   const ctx = new CommandCall(s, client, unit);
   const reply = entry.spec.handler(ctx, argv);
   if ((ctx.dirty > 0 || ctx.forced) && !ctx.prevented) {
-    unit.ops.push({ dbid: ctx.db.id, argv: ctx.rewritten ?? [...argv] });
+    addOp(unit, ctx.db.id, ctx.rewritten ?? argv);
   }
   return reply;
 }
@@ -267,7 +266,7 @@ class CommandCall implements ExecContext {
   }
 
   alsoPropagate(argv: readonly ByteString[]): void {
-    this.unit.ops.push({ dbid: this.db.id, argv: [...argv] });
+    addOp(this.unit, this.db.id, [...argv]);
   }
 
   forcePropagation(): void {
@@ -286,10 +285,7 @@ class CommandCall implements ExecContext {
 function deleteExpiredKey(s: Server, db: Db, key: ByteString, unit: ExecutionUnit): void {
   db.delete(key);
   s.stats.expiredKeys++;
-  unit.ops.push({
-    dbid: db.id,
-    argv: [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key],
-  });
+  addOp(unit, db.id, [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key]);
 }
 
 /** Deletes one expired key from the active expire cycle, propagated on its own. */

@@ -183,7 +183,8 @@ export class Server implements Process {
   /** Applies one input at virtual time `now` and returns the outputs. */
   handle(now: VirtualTime, input: ProcessInput): ProcessOutput[] {
     this.now = Math.max(this.now, now);
-    this.out = [];
+    // Outputs left from outside a call are dropped; the previous call left a fresh array.
+    if (this.out.length > 0) this.out = [];
     switch (input.kind) {
       case "timerFired":
         this.serverCron();
