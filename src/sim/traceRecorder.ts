@@ -41,14 +41,15 @@ export class TraceRecorder {
   }
 
   record(event: TraceEvent): void {
-    let events = this.events;
-    if (events === null) {
-      events = this.events = [];
-      const key = this.key;
-      const sort = this.sort ?? (key ? keyTuple(key) : []);
-      this.records.push({ sort, events });
+    if (this.events !== null) {
+      this.events.push(event);
+      return;
     }
-    events.push(event);
+    // A literal: the first push onto an empty array would reserve 17 slots.
+    const events = (this.events = [event]);
+    const key = this.key;
+    const sort = this.sort ?? (key ? keyTuple(key) : []);
+    this.records.push({ sort, events });
   }
 
   /** The step's records (a group without events is left out). */
