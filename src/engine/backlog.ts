@@ -13,6 +13,12 @@ export interface Backlog {
   readonly histlen: number;
   /** Appends stream bytes (the caller advances master_repl_offset by the same count). */
   feed(bytes: ByteString): void;
+  /**
+   * Appends `buf[from, to)`, as `feed(buf.slice(from, to))` does: a replica
+   * feeds each command it applies from the buffer it read them in, and
+   * consecutive ones are kept as one piece of it.
+   */
+  feedRange(buf: ByteString, from: number, to: number): void;
   /** The bytes from `offset` (inclusive) to the end; the caller checks the range first. */
   readFrom(offset: number): ByteString;
   /** Applies a new repl-backlog-size. */
@@ -71,7 +77,31 @@ interface Block {
   /** Usable capacity, from the allocator. */
   readonly size: number;
   used: number;
+  /** The block's bytes: these chunks, then `piece[pieceStart, pieceEnd)` if a piece is open. */
   chunks: ByteString[];
+  piece: ByteString | null;
+  pieceStart: number;
+  pieceEnd: number;
+}
+
+/** Adds `buf[start, end)` to a block, extending its open piece when it continues it. */
+function appendPiece(block: Block, buf: ByteString, start: number, end: number): void {
+  if (block.piece !== null && block.pieceEnd === start && block.piece === buf) {
+    block.pieceEnd = end;
+    return;
+  }
+  closePiece(block);
+  block.piece = buf;
+  block.pieceStart = start;
+  block.pieceEnd = end;
+}
+
+function closePiece(block: Block): void {
+  const buf = block.piece;
+  if (buf === null) return;
+  const whole = block.pieceStart === 0 && block.pieceEnd === buf.length;
+  block.chunks.push(whole ? buf : buf.slice(block.pieceStart, block.pieceEnd));
+  block.piece = null;
 }
 
 /**
@@ -103,26 +133,39 @@ class BlockBacklog implements Backlog {
   }
 
   feed(bytes: ByteString): void {
+    this.feedRange(bytes, 0, bytes.length);
+  }
+
+  feedRange(buf: ByteString, from: number, to: number): void {
+    const length = to - from;
     let pos = 0;
     let added = false;
-    while (pos < bytes.length) {
+    while (pos < length) {
       const tail = this.list[this.list.length - 1];
       if (tail && tail.used < tail.size) {
-        const n = Math.min(tail.size - tail.used, bytes.length - pos);
-        tail.chunks.push(bytes.slice(pos, pos + n));
+        const n = Math.min(tail.size - tail.used, length - pos);
+        appendPiece(tail, buf, from + pos, from + pos + n);
         tail.used += n;
         pos += n;
         continue;
       }
-      const left = bytes.length - pos;
+      const left = length - pos;
       const limit = Math.max(Math.floor(this.sizeBytes / 16), PROTO_REPLY_CHUNK_BYTES);
       const request = Math.min(Math.max(left, PROTO_REPLY_CHUNK_BYTES), limit);
       const size = jemallocUsableSize(request + REPL_BUF_BLOCK_HEADER) - REPL_BUF_BLOCK_HEADER;
       const offset = this.first + this.histBytes + pos;
-      this.list.push({ offset, size, used: 0, chunks: [] });
+      this.list.push({
+        offset,
+        size,
+        used: 0,
+        chunks: [],
+        piece: null,
+        pieceStart: 0,
+        pieceEnd: 0,
+      });
       added = true;
     }
-    this.histBytes += bytes.length;
+    this.histBytes += length;
     if (added) this.trim();
   }
 
@@ -170,6 +213,7 @@ class BlockBacklog implements Backlog {
   }
 
   private join(block: Block): ByteString {
+    closePiece(block);
     if (block.chunks.length > 1) block.chunks = [block.chunks.join("")];
     return block.chunks[0] ?? "";
   }
@@ -199,6 +243,10 @@ class RingBacklog implements Backlog {
 
   get histlen(): number {
     return this.length;
+  }
+
+  feedRange(buf: ByteString, from: number, to: number): void {
+    this.feed(from === 0 && to === buf.length ? buf : buf.slice(from, to));
   }
 
   feed(bytes: ByteString): void {

@@ -17,27 +17,41 @@ export function compareKeys(a: QueueKey, b: QueueKey): number {
   return a.at - b.at || a.source - b.source || a.seq - b.seq;
 }
 
-/** A binary min-heap of keyed items. */
+/**
+ * A priority queue of keyed items: a binary min-heap, plus a FIFO lane for
+ * items pushed in increasing key order (a burst of client commands, a peer's
+ * segments), which then cost O(1) instead of a sift through the heap. The
+ * next item is the smaller of the two heads; keys are unique, so the order
+ * is the same as one heap's.
+ */
 export class EventQueue<T extends QueueKey> {
   private heap: T[] = [];
+  private run: T[] = [];
+  private head = 0;
 
-  /** A queue holding `items`, which must be an array `items()` returned (a valid heap). */
+  /** A queue holding `items` (in any order, e.g. as `items()` returned them). */
   static fromHeap<T extends QueueKey>(items: readonly T[]): EventQueue<T> {
     const queue = new EventQueue<T>();
-    queue.heap = [...items];
+    for (const item of items) queue.push(item);
     return queue;
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.length + this.run.length - this.head;
   }
 
-  /** The queued items in heap order (not sorted), for export. */
+  /** The queued items in no particular order, for export. */
   items(): readonly T[] {
-    return this.heap;
+    return [...this.heap, ...this.run.slice(this.head)];
   }
 
   push(item: T): void {
+    const run = this.run;
+    const tail = run[run.length - 1];
+    if (this.head === run.length || (tail !== undefined && compareKeys(tail, item) < 0)) {
+      run.push(item);
+      return;
+    }
     const h = this.heap;
     h.push(item);
     let i = h.length - 1;
@@ -52,10 +66,30 @@ export class EventQueue<T extends QueueKey> {
   }
 
   peek(): T | undefined {
-    return this.heap[0];
+    const r = this.run[this.head];
+    const h = this.heap[0];
+    if (r === undefined) return h;
+    return h !== undefined && compareKeys(h, r) < 0 ? h : r;
   }
 
   pop(): T | undefined {
+    const r = this.run[this.head];
+    const h = this.heap[0];
+    if (r !== undefined && (h === undefined || compareKeys(r, h) < 0)) {
+      this.head++;
+      if (this.head === this.run.length) {
+        this.run = [];
+        this.head = 0;
+      } else if (this.head >= 1024 && this.head * 2 >= this.run.length) {
+        this.run = this.run.slice(this.head);
+        this.head = 0;
+      }
+      return r;
+    }
+    return this.popHeap();
+  }
+
+  private popHeap(): T | undefined {
     const h = this.heap;
     const top = h[0];
     const last = h.pop();
@@ -86,15 +120,18 @@ export class EventQueue<T extends QueueKey> {
 
   /** Whether any queued item satisfies the predicate. */
   some(pred: (item: T) => boolean): boolean {
-    return this.heap.some(pred);
+    return this.heap.some(pred) || this.run.slice(this.head).some(pred);
   }
 
   /** Removes every item the predicate selects. */
   removeWhere(pred: (item: T) => boolean): T[] {
-    const removed = this.heap.filter(pred);
+    const all = this.items();
+    const removed = all.filter(pred);
     if (removed.length === 0) return removed;
-    const kept = this.heap.filter((x) => !pred(x));
     this.heap = [];
+    this.run = [];
+    this.head = 0;
+    const kept = all.filter((x) => !pred(x)).sort(compareKeys);
     for (const x of kept) this.push(x);
     return removed;
   }

@@ -47,6 +47,8 @@ export class NetworkModel {
   private defaults: PathSettings = { ...DEFAULT_PATH };
   private readonly paths = new Map<string, PathSettings>();
   private readonly cuts = new Set<string>();
+  /** `path` answers by sender and receiver, as every send asks (cleared on a change). */
+  private readonly resolved = new Map<string, Map<string, PathSettings>>();
 
   static fromState(state: NetworkState): NetworkModel {
     const model = new NetworkModel();
@@ -66,14 +68,26 @@ export class NetworkModel {
 
   setDefaults(settings: Partial<PathSettings>): void {
     this.defaults = { ...this.defaults, ...settings };
+    this.resolved.clear();
   }
 
   setPath(a: string, b: string, settings: Partial<PathSettings>): void {
     this.paths.set(pairKey(a, b), { ...this.path(a, b), ...settings });
+    this.resolved.clear();
   }
 
   path(a: string, b: string): PathSettings {
-    return this.paths.get(pairKey(a, b)) ?? this.defaults;
+    let from = this.resolved.get(a);
+    if (from === undefined) {
+      from = new Map();
+      this.resolved.set(a, from);
+    }
+    let path = from.get(b);
+    if (path === undefined) {
+      path = this.paths.get(pairKey(a, b)) ?? this.defaults;
+      from.set(b, path);
+    }
+    return path;
   }
 
   /** The smallest latency of any path: the lookahead. */

@@ -29,7 +29,7 @@ import { EVENTS_PER_STEP } from "./hostStep";
 import { JitterStream } from "./jitter";
 import { compareSortKeys, keyBefore, keyTuple, startOf } from "./order";
 import { keyspaceDigest } from "./keyspaceDigest";
-import type { Direction, PathSettings } from "./network";
+import type { Direction } from "./network";
 import { NetworkModel, scheduleSend, sentAt } from "./network";
 import { serverQuietView } from "./quietView";
 import { TraceRecorder } from "./traceRecorder";
@@ -91,6 +91,8 @@ export class ProcessHost {
   private outgoing = new Map<string, Segment[]>();
   /** The stream write of this step that a later one on the same connection may extend. */
   private openWrites = new Map<ConnId, OpenWrite>();
+  /** The writes of this step that were extended: their parts are joined when it ends. */
+  private extendedWrites: OpenWrite[] = [];
   private sentTo = new Map<string, number>();
   private minSentAt: VirtualTime | null = null;
   private stopClient: string | null = null;
@@ -175,6 +177,7 @@ export class ProcessHost {
         });
         break;
     }
+    this.joinOpenWrites();
     return { report: { ...this.baseReport(), ...extra }, outgoing };
   }
 
@@ -186,6 +189,7 @@ export class ProcessHost {
     this.trace.clear();
     this.outgoing = new Map();
     this.openWrites = new Map();
+    this.extendedWrites = [];
     this.sentTo = new Map();
     this.minSentAt = null;
     if (step.network) this.network = NetworkModel.fromState(step.network);
@@ -269,10 +273,8 @@ export class ProcessHost {
       for (;;) {
         const next = this.queue.peek();
         if (!next) return {};
-        const eff: QueueKey =
-          last && keyBefore(next, last)
-            ? last
-            : { at: next.at, source: next.source, seq: next.seq };
+        // The event is its own key unless an earlier-keyed one fired after a later one.
+        const eff: QueueKey = last && keyBefore(next, last) ? last : next;
         if (!keyBefore(eff, bound)) return {};
         // A big burst is reported in parts, so no message (and no main-thread task
         // reading it) grows with the burst; the window goes on where this one stops.
@@ -282,10 +284,10 @@ export class ProcessHost {
         fired++;
         this.now = Math.max(this.now, eff.at);
         this.current = eff;
-        this.trace.beginGroup(keyTuple(eff));
+        this.trace.beginKeyGroup(eff);
         this.answered = false;
         this.fire(next);
-        if (this.answered) return { stoppedAt: eff };
+        if (this.answered) return { stoppedAt: { at: eff.at, source: eff.source, seq: eff.seq } };
       }
     } finally {
       this.lastFired = last;
@@ -599,6 +601,10 @@ export class ProcessHost {
   // ---- connections -------------------------------------------------------
 
   private send(connId: ConnId, bytes: ByteString, label: string, notifySent: boolean): void {
+    if (label === STREAM_LABEL && !notifySent) {
+      const open = this.openWrites.get(connId);
+      if (open !== undefined && this.extendWrite(open, bytes)) return;
+    }
     const conn = this.conns.get(connId);
     if (!conn) return;
     const mine = conn.a.node === this.name ? conn.a : conn.b;
@@ -606,8 +612,6 @@ export class ProcessHost {
     if (!mine.open) return;
     const dir = this.direction(conn);
     const path = this.network.path(this.name, peer.node);
-    if (label === STREAM_LABEL && !notifySent && this.extendWrite(conn, peer.node, bytes, path))
-      return;
     const { pieces, deliverAt } = scheduleSend(dir, this.now, bytes.length, path, () =>
       this.jitter(peer.node, path.jitterUs),
     );
@@ -639,8 +643,27 @@ export class ProcessHost {
       pos += piece.size;
     }
     this.openWrites.delete(connId);
-    if (label === STREAM_LABEL && pieces.length === 1 && last && last.to !== this.name)
-      this.openWrites.set(connId, { segment: last, event });
+    const queue = this.outgoing.get(peer.node);
+    // Only a write on a path without jitter or a bandwidth limit can be extended.
+    if (
+      label === STREAM_LABEL &&
+      pieces.length === 1 &&
+      last &&
+      queue &&
+      path.jitterUs <= 0 &&
+      path.bandwidthBytesPerSec <= 0
+    ) {
+      const latencyUs = path.latencyUs;
+      this.openWrites.set(connId, {
+        segment: last,
+        event,
+        parts: null,
+        end: mine,
+        dir,
+        latencyUs,
+        queue,
+      });
+    }
     if (notifySent) {
       // The sender learns when its kernel buffer drained: when the link finished sending.
       const input: ProcessInput = { kind: "sent", conn: connId };
@@ -659,18 +682,34 @@ export class ProcessHost {
    * write. The receiver then reads the bytes in one go, exactly where it
    * would have read the first part, and the next part right behind it.
    */
-  private extendWrite(conn: HostConn, to: string, bytes: ByteString, path: PathSettings): boolean {
-    const open = this.openWrites.get(conn.id);
-    if (!open || path.jitterUs > 0 || path.bandwidthBytesPerSec > 0) return false;
-    const queued = this.outgoing.get(to);
-    if (queued?.[queued.length - 1] !== open.segment || open.event.t !== this.now) return false;
-    const dir = this.direction(conn);
-    const at = Math.max(this.now + path.latencyUs, dir.lastDeliverAt);
+  private extendWrite(open: OpenWrite, bytes: ByteString): boolean {
+    if (!open.end.open) return false;
+    const queued = open.queue;
+    if (queued[queued.length - 1] !== open.segment || open.event.t !== this.now) return false;
+    const dir = open.dir;
+    const at = Math.max(this.now + open.latencyUs, dir.lastDeliverAt);
     if (at !== open.segment.at) return false;
     dir.busyUntil = Math.max(this.now, dir.busyUntil);
-    open.segment.bytes += bytes;
-    if (this.options.traceBytes) open.event.bytes += bytes;
+    // Joined once when the step ends: appending to the string here would
+    // leave the receiver a chain of thousands of pieces to flatten.
+    if (open.parts === null) {
+      open.parts = [open.segment.bytes];
+      this.extendedWrites.push(open);
+    }
+    open.parts.push(bytes);
     return true;
+  }
+
+  /** Gives every extended write of this step its whole bytes, before anyone reads them. */
+  private joinOpenWrites(): void {
+    for (const open of this.extendedWrites) {
+      if (open.parts === null) continue;
+      const bytes = open.parts.join("");
+      open.parts = null;
+      open.segment.bytes = bytes;
+      if (this.options.traceBytes) open.event.bytes = bytes;
+    }
+    this.extendedWrites = [];
   }
 
   private connect(connId: ConnId, host: string, port: number): void {
@@ -892,6 +931,7 @@ export class ProcessHost {
   // ---- moving between workers --------------------------------------------
 
   private exportHost(): ExportedHost {
+    this.joinOpenWrites();
     const deferred: Record<string, Segment[]> = {};
     for (const [to, segs] of this.outgoing) deferred[to] = segs;
     return { state: this.exportState(), deferred };
@@ -945,10 +985,21 @@ const STREAM_LABEL = "stream";
 
 type SendEvent = Mutable<Extract<TraceEvent, { type: "send" }>>;
 
-/** A stream write still open in this step: its one segment and its trace event, both extended in place. */
+/**
+ * A stream write still open in this step: its one segment and its trace
+ * event, both extended in place, and the bytes appended to them so far
+ * (null until the first), joined when the step ends.
+ */
 interface OpenWrite {
   readonly segment: Mutable<Extract<Segment, { kind: "deliver" }>>;
   readonly event: SendEvent;
+  parts: ByteString[] | null;
+  /** The sender's end, its direction and the path's latency (fixed for the step). */
+  readonly end: ConnEnd;
+  readonly dir: Direction;
+  readonly latencyUs: number;
+  /** What this step sends the peer so far: the write is extendable while it is the last. */
+  readonly queue: readonly Segment[];
 }
 
 /** `INFO` text as a field → value map (section headers and blank lines left out). */

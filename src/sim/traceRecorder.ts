@@ -1,5 +1,7 @@
 import type { TraceRecord } from "./hostStep";
+import type { QueueKey } from "./eventQueue";
 import type { SortKey } from "./order";
+import { keyTuple } from "./order";
 import type { TraceEvent } from "./trace";
 
 /**
@@ -9,25 +11,45 @@ import type { TraceEvent } from "./trace";
  */
 export class TraceRecorder {
   private records: TraceRecord[] = [];
-  private group: { sort: SortKey; events: TraceEvent[] | null } = { sort: [], events: null };
+  /** Where the current group belongs: a sort key, or a queue key not turned into one yet. */
+  private sort: SortKey | null = [];
+  private key: QueueKey | null = null;
+  /** The current group's events; null until it records one. */
+  private events: TraceEvent[] | null = null;
 
   /** Starts the step over. */
   clear(): void {
     this.records = [];
-    this.group = { sort: [], events: null };
+    this.beginGroup([]);
   }
 
   /** Events recorded from now on belong at `sort`. */
   beginGroup(sort: SortKey): void {
-    this.group = { sort, events: null };
+    this.sort = sort;
+    this.key = null;
+    this.events = null;
+  }
+
+  /**
+   * Events recorded from now on belong at the queue key `key`. Most fired
+   * events record nothing, so the sort key is made only for a first event.
+   */
+  beginKeyGroup(key: QueueKey): void {
+    this.sort = null;
+    this.key = key;
+    this.events = null;
   }
 
   record(event: TraceEvent): void {
-    if (!this.group.events) {
-      this.group.events = [];
-      this.records.push({ sort: this.group.sort, events: this.group.events });
+    if (this.events !== null) {
+      this.events.push(event);
+      return;
     }
-    this.group.events.push(event);
+    // A literal: the first push onto an empty array would reserve 17 slots.
+    const events = (this.events = [event]);
+    const key = this.key;
+    const sort = this.sort ?? (key ? keyTuple(key) : []);
+    this.records.push({ sort, events });
   }
 
   /** The step's records (a group without events is left out). */

@@ -464,7 +464,7 @@ export class AppClient implements Process {
 export function classify(argv: readonly ByteString[]): "write" | "read" | "other" {
   const entry = lookupCommand(argv[0] ?? "");
   if (!entry) return "other";
-  if (entry.spec.flags.includes("write")) return "write";
+  if (entry.write) return "write";
   if (entry.spec.flags.includes("readonly")) return "read";
   return "other";
 }

@@ -10,6 +10,7 @@ import {
   readTyped,
   setKey,
 } from "../keyspace/lookup";
+import type { RedisValue } from "../keyspace/value";
 import type { Reply } from "../reply";
 import { ERR, NIL, OK, arityError, array, bulk, error, integer } from "../reply";
 import { WRONGTYPE, checkStringLength, eqi, longArg, longLongArg } from "./args";
@@ -53,29 +54,44 @@ interface ExtendedArgs {
  */
 function parseExtendedArgs(argv: readonly ByteString[], forSet: boolean): ExtendedArgs | Reply {
   const out: ExtendedArgs = { flags: 0, unitSeconds: true };
-  const has = (f: number): boolean => (out.flags & f) !== 0;
   for (let j = forSet ? 3 : 2; j < argv.length; j++) {
     const opt = argv[j];
     const next = argv[j + 1];
-    const noExpiry = !has(EX) && !has(PX) && !has(EXAT) && !has(PXAT);
-    if (forSet && eqi(opt, "nx") && !has(XX)) {
+    const noExpiry =
+      !isSet(out.flags, EX) &&
+      !isSet(out.flags, PX) &&
+      !isSet(out.flags, EXAT) &&
+      !isSet(out.flags, PXAT);
+    if (forSet && eqi(opt, "nx") && !isSet(out.flags, XX)) {
       out.flags |= NX;
-    } else if (forSet && eqi(opt, "xx") && !has(NX)) {
+    } else if (forSet && eqi(opt, "xx") && !isSet(out.flags, NX)) {
       out.flags |= XX;
     } else if (forSet && eqi(opt, "get")) {
       out.flags |= GET;
-    } else if (forSet && eqi(opt, "keepttl") && !has(PERSIST) && noExpiry) {
+    } else if (forSet && eqi(opt, "keepttl") && !isSet(out.flags, PERSIST) && noExpiry) {
       out.flags |= KEEPTTL;
-    } else if (!forSet && eqi(opt, "persist") && noExpiry && !has(KEEPTTL)) {
+    } else if (!forSet && eqi(opt, "persist") && noExpiry && !isSet(out.flags, KEEPTTL)) {
       out.flags |= PERSIST;
     } else if (
       next !== undefined &&
-      !has(KEEPTTL) &&
-      !has(PERSIST) &&
-      ((eqi(opt, "ex") && !has(EXAT) && !has(PX) && !has(PXAT)) ||
-        (eqi(opt, "px") && !has(EX) && !has(EXAT) && !has(PXAT)) ||
-        (eqi(opt, "exat") && !has(EX) && !has(PX) && !has(PXAT)) ||
-        (eqi(opt, "pxat") && !has(EX) && !has(EXAT) && !has(PX)))
+      !isSet(out.flags, KEEPTTL) &&
+      !isSet(out.flags, PERSIST) &&
+      ((eqi(opt, "ex") &&
+        !isSet(out.flags, EXAT) &&
+        !isSet(out.flags, PX) &&
+        !isSet(out.flags, PXAT)) ||
+        (eqi(opt, "px") &&
+          !isSet(out.flags, EX) &&
+          !isSet(out.flags, EXAT) &&
+          !isSet(out.flags, PXAT)) ||
+        (eqi(opt, "exat") &&
+          !isSet(out.flags, EX) &&
+          !isSet(out.flags, PX) &&
+          !isSet(out.flags, PXAT)) ||
+        (eqi(opt, "pxat") &&
+          !isSet(out.flags, EX) &&
+          !isSet(out.flags, EXAT) &&
+          !isSet(out.flags, PX)))
     ) {
       const flag = eqi(opt, "ex") ? EX : eqi(opt, "px") ? PX : eqi(opt, "exat") ? EXAT : PXAT;
       out.flags |= flag;
@@ -87,6 +103,11 @@ function parseExtendedArgs(argv: readonly ByteString[], forSet: boolean): Extend
     }
   }
   return out;
+}
+
+/** Whether option flag `f` is among `flags`. */
+function isSet(flags: number, f: number): boolean {
+  return (flags & f) !== 0;
 }
 
 /** An absolute unix time in ms, with the decimal text Redis propagates for it. */
@@ -177,6 +198,7 @@ function setGeneric(
 }
 
 function setCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
+  if (argv.length === 3) return setPlain(ctx, argv[1] ?? "", argv[2] ?? "");
   const parsed = parseExtendedArgs(argv, true);
   if ("type" in parsed) return parsed;
   const { flags, expire, unitSeconds } = parsed;
@@ -188,6 +210,27 @@ function setCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
     unitSeconds,
     command: "set",
   });
+}
+
+/**
+ * `SET key value` with no option, the most common write: what setGeneric
+ * does for it (a write lookup, `setKey` without KEEPTTL, dirty), without
+ * parsing options. In a database with no TTL the write lookup has no effect
+ * and, while the node has room for another key, neither has `reserve`: one
+ * dictionary operation then does it all.
+ */
+function setPlain(ctx: ExecContext, key: ByteString, value: ByteString): Reply {
+  const db = ctx.db;
+  const stored: RedisValue = { type: "string", value };
+  if (db.expires.size === 0 && db.hasRoomForKey()) {
+    db.dict.set(key, stored);
+  } else {
+    if (lookupKeyWrite(ctx, key, db) === undefined) db.reserve();
+    db.dict.set(key, stored);
+    db.expires.delete(key);
+  }
+  ctx.markDirty();
+  return OK;
 }
 
 function setnxCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {

@@ -27,10 +27,16 @@ export class Db {
 
   constructor(readonly id: number) {}
 
+  /** Whether the node has room for one more key (`reserve` would not throw). */
+  hasRoomForKey(): boolean {
+    const owner = this.owner;
+    return owner === null || owner.totalKeys() < owner.maxKeys;
+  }
+
   /** Call before creating a key: throws OutOfMemory when the node has no room for one more. */
   reserve(): void {
     const owner = this.owner;
-    if (owner !== null && owner.totalKeys() >= owner.maxKeys) {
+    if (!this.hasRoomForKey() && owner !== null) {
       throw new OutOfMemory(
         `Out Of Memory: no room for key ${owner.maxKeys + 1}; a node holds at most ${owner.maxKeys} keys in the playground`,
       );
@@ -82,7 +88,8 @@ export class Keyspace {
 
   totalKeys(): number {
     let n = 0;
-    for (const db of this.dbs) n += db.size;
+    const dbs = this.dbs;
+    for (let i = 0; i < dbs.length; i++) n += dbs[i]?.dict.size ?? 0;
     return n;
   }
 }

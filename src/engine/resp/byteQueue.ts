@@ -46,6 +46,19 @@ export class ByteQueue {
     }
   }
 
+  /**
+   * The string that holds the unread bytes, from index `start` on: for a
+   * parser that scans a whole request in place and then `skip`s it.
+   */
+  get buffer(): ByteString {
+    return this.buf;
+  }
+
+  /** Index in `buffer` of the first unread byte. */
+  get start(): number {
+    return this.pos;
+  }
+
   /** Bytes received and not yet taken. */
   get available(): number {
     return this.buf.length - this.pos;

@@ -7,11 +7,25 @@ import type { Reply } from "../reply";
  * RESP2 replies. Every length here is a byte count.
  */
 
+/** `*<n>\r\n` and `$<n>\r\n` for the small counts and lengths most commands have, made once. */
+const MULTIBULK_HEADERS = Array.from({ length: 64 }, (_, n) => `*${n}\r\n`);
+const BULK_HEADERS = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
+
 /** Encodes argv as a RESP array of bulk strings: `SET k v` → `*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n`. */
 export function encodeCommand(argv: readonly ByteString[]): ByteString {
-  let out = `*${argv.length}\r\n`;
-  for (const arg of argv) out += `$${arg.length}\r\n${arg}\r\n`;
-  return out;
+  // Every command propagated to replicas comes through here. Joined from its
+  // pieces, it is one flat string: concatenated, a rope of a dozen pieces
+  // would stay alive in the backlog as long as the bytes do.
+  const n = argv.length;
+  const parts = new Array<ByteString>(3 * n + 1);
+  parts[0] = MULTIBULK_HEADERS[n] ?? `*${n}\r\n`;
+  for (let i = 0; i < n; i++) {
+    const arg = argv[i] ?? "";
+    parts[3 * i + 1] = BULK_HEADERS[arg.length] ?? `$${arg.length}\r\n`;
+    parts[3 * i + 2] = arg;
+    parts[3 * i + 3] = "\r\n";
+  }
+  return parts.join("");
 }
 
 /**

@@ -125,6 +125,8 @@ export class RequestParser {
           if (inline === "empty") continue;
           return inline;
         }
+        const whole = this.wholeMultibulk();
+        if (whole !== undefined) return whole;
         const header = this.multibulkHeader();
         if (header === "empty") continue;
         if (header !== "ok") return header;
@@ -143,6 +145,60 @@ export class RequestParser {
       }
       return this.complete(this.argv, false);
     }
+  }
+
+  /**
+   * The common case in one pass: a whole multibulk request at the queue head
+   * whose count and lengths are plain decimals of at most nine digits, read
+   * in place without taking it piece by piece. Anything else (a request not
+   * all here, a length to refuse, a malformed header) is left untouched for
+   * the general path, which then finds exactly what it would have found.
+   */
+  private wholeMultibulk(): ParsedCommand | undefined {
+    const q = this.queue;
+    const buf = q.buffer;
+    const start = q.start;
+    const end = buf.length;
+    let p = start + 1; // past the '*'
+    let count = 0;
+    let digits = 0;
+    let c = p < end ? buf.charCodeAt(p) : -1;
+    if (c < 0x31 || c > 0x39) return undefined; // no sign, no leading zero, not empty
+    while (c >= 0x30 && c <= 0x39) {
+      if (++digits > 9) return undefined;
+      count = count * 10 + (c - 0x30);
+      c = ++p < end ? buf.charCodeAt(p) : -1;
+    }
+    if (c !== CR) return undefined;
+    p += 2; // CR and the byte after it, which Redis does not check either
+    // Sized up front: growing an empty array reserves room for 17.
+    const argv: ByteString[] = count <= 64 ? new Array<ByteString>(count) : [];
+    for (let i = 0; i < count; i++) {
+      if (p >= end || buf.charCodeAt(p) !== DOLLAR) return undefined;
+      c = ++p < end ? buf.charCodeAt(p) : -1;
+      let length = 0;
+      digits = 0;
+      if (c === 0x30) {
+        c = ++p < end ? buf.charCodeAt(p) : -1; // "0" alone: an empty argument
+      } else {
+        if (c < 0x31 || c > 0x39) return undefined;
+        while (c >= 0x30 && c <= 0x39) {
+          if (++digits > 9) return undefined;
+          length = length * 10 + (c - 0x30);
+          c = ++p < end ? buf.charCodeAt(p) : -1;
+        }
+      }
+      if (c !== CR || (!this.master && length > this.protoMaxBulkLen)) return undefined;
+      p += 2;
+      if (p + length + 2 > end) return undefined;
+      argv[i] = buf.slice(p, p + length);
+      p += length + 2;
+    }
+    this.queue.skip(p - start);
+    this.scannedBytes = 0;
+    const bytes = this.skippedBytes + (p - start);
+    this.skippedBytes = 0;
+    return { argv, bytes, inline: false };
   }
 
   private multibulkHeader(): "ok" | "empty" | ProtocolError | undefined {

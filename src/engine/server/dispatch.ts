@@ -5,15 +5,14 @@ import type { Db, Keyspace } from "../keyspace/db";
 import type { Reply } from "../reply";
 import { ERR, arityError, unknownCommandError } from "../reply";
 import type { Client } from "./client";
+import type { ExecutionUnit } from "./executionUnit";
+import { addOp } from "./executionUnit";
 import { enoughGoodReplicas } from "./masterSide";
 import { postponeIfPaused } from "./failover";
 import type { Server } from "./server";
 import { SERVER_COMMANDS } from "./serverCommands";
 
-/** One execution unit's propagated commands (`server.also_propagate`). */
-export interface ExecutionUnit {
-  readonly ops: { dbid: number; argv: readonly ByteString[] }[];
-}
+export type { ExecutionUnit };
 
 /** A command the server implements itself, with access to the whole server. */
 export interface ServerCommandSpec {
@@ -29,23 +28,51 @@ export interface ServerCommandSpec {
   ) => Reply | null;
 }
 
-type AnySpec = { kind: "data"; spec: CommandSpec } | { kind: "server"; spec: ServerCommandSpec };
+/** A command table entry, with the flags `processCommand` asks about on every call read once. */
+type AnySpec = (
+  | { readonly kind: "data"; readonly spec: CommandSpec }
+  | { readonly kind: "server"; readonly spec: ServerCommandSpec }
+) & {
+  readonly write: boolean;
+  readonly stale: boolean;
+  readonly noMulti: boolean;
+  readonly touchesArbitraryKeys: boolean;
+};
+
+function entryFlags(flags: readonly CommandFlag[]) {
+  return {
+    write: flags.includes("write"),
+    stale: flags.includes("stale"),
+    noMulti: flags.includes("no-multi"),
+    touchesArbitraryKeys: flags.includes("touches-arbitrary-keys"),
+  };
+}
 
 const TABLE = new Map<string, AnySpec>();
-for (const spec of DATA_COMMANDS) TABLE.set(spec.name, { kind: "data", spec });
-for (const spec of SERVER_COMMANDS) TABLE.set(spec.name, { kind: "server", spec });
+for (const spec of DATA_COMMANDS)
+  TABLE.set(spec.name, { kind: "data", spec, ...entryFlags(spec.flags) });
+for (const spec of SERVER_COMMANDS)
+  TABLE.set(spec.name, { kind: "server", spec, ...entryFlags(spec.flags) });
+
+/**
+ * Names as clients spelled them (`SET`, `set`, `Set`), so a lookup need not
+ * lower-case the name each time. Bounded, since a client may spell a name
+ * in any of many ways.
+ */
+const BY_SPELLING = new Map<string, AnySpec>();
+const MAX_SPELLINGS = 4096;
 
 export function lookupCommand(name: ByteString): AnySpec | undefined {
-  return TABLE.get(name.toLowerCase());
+  const known = BY_SPELLING.get(name);
+  if (known !== undefined) return known;
+  const entry = TABLE.get(name.toLowerCase());
+  if (entry !== undefined && BY_SPELLING.size < MAX_SPELLINGS) BY_SPELLING.set(name, entry);
+  return entry;
 }
 
 /** Every command name the server knows, for a console's completion. */
 export function commandNames(): string[] {
   return [...TABLE.keys()].sort();
-}
-
-function flagsOf(entry: AnySpec): readonly CommandFlag[] {
-  return entry.spec.flags;
 }
 
 /** What a client in the RESP2 pub/sub context may still send. */
@@ -84,27 +111,23 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
     reject(s, client, arityError(name));
     return;
   }
-  const flags = flagsOf(entry);
   const isExec = name === "exec";
-  const isWrite =
-    flags.includes("write") ||
-    (isExec &&
-      (client.multi ?? []).some((q) => lookupCommand(q[0] ?? "")?.spec.flags.includes("write")));
+  const isWrite = entry.write || (isExec && queuesWrite(client));
   const fromMaster = client.flag === "master";
 
   if (isWrite && !fromMaster && !enoughGoodReplicas(s)) {
     reject(s, client, ERR.noReplicas, isExec);
     return;
   }
-  if (s.isReplica && s.configBool("replica-read-only") && !fromMaster && isWrite) {
+  if (isWrite && !fromMaster && s.isReplica && s.configBool("replica-read-only")) {
     reject(s, client, ERR.readonly, isExec);
     return;
   }
   if (
     s.isReplica &&
     s.replState !== "connected" &&
-    !s.configBool("replica-serve-stale-data") &&
-    !flags.includes("stale")
+    !entry.stale &&
+    !s.configBool("replica-serve-stale-data")
   ) {
     reject(s, client, ERR.masterDown, isExec);
     return;
@@ -120,7 +143,7 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
   // Replicas are never paused; the command runs again from scratch when the pause ends.
   if (postponeIfPaused(s, client, argv, name, isWrite)) return;
   if (client.multi !== null && !MULTI_PASSTHROUGH.has(name)) {
-    if (flags.includes("no-multi")) {
+    if (entry.noMulti) {
       reject(s, client, "ERR Command not allowed inside a transaction");
       return;
     }
@@ -130,8 +153,14 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
   }
   const unit: ExecutionUnit = { ops: [] };
   const reply = call(s, client, entry, argv, unit);
-  finishUnit(s, client, unit, !flags.includes("touches-arbitrary-keys"), isWrite);
+  finishUnit(s, client, unit, !entry.touchesArbitraryKeys, isWrite);
   if (reply !== null) s.reply(client, reply);
+}
+
+/** Whether a client's queued transaction holds a write (EXEC is then a write). */
+function queuesWrite(client: Client): boolean {
+  for (const queued of client.multi ?? []) if (lookupCommand(queued[0] ?? "")?.write) return true;
+  return false;
 }
 
 function reject(s: Server, client: Client, message: string, isExec = false): void {
@@ -179,7 +208,7 @@ export function call(
   const ctx = new CommandCall(s, client, unit);
   const reply = entry.spec.handler(ctx, argv);
   if ((ctx.dirty > 0 || ctx.forced) && !ctx.prevented) {
-    unit.ops.push({ dbid: ctx.db.id, argv: ctx.rewritten ?? [...argv] });
+    addOp(unit, ctx.db.id, ctx.rewritten ?? argv);
   }
   return reply;
 }
@@ -194,9 +223,6 @@ class CommandCall implements ExecContext {
   readonly nowMs: number;
   readonly expiryIsReadOnly: boolean;
   readonly fromMaster: boolean;
-  readonly lazyfreeLazyExpire: boolean;
-  readonly lazyfreeLazyServerDel: boolean;
-  readonly lazyfreeLazyUserDel: boolean;
   dirty = 0;
   forced = false;
   prevented = false;
@@ -212,9 +238,19 @@ class CommandCall implements ExecContext {
     this.nowMs = s.unixTimeMs();
     this.fromMaster = client.flag === "master";
     this.expiryIsReadOnly = s.isReplica && !this.fromMaster;
-    this.lazyfreeLazyExpire = s.configBool("lazyfree-lazy-expire");
-    this.lazyfreeLazyServerDel = s.configBool("lazyfree-lazy-server-del");
-    this.lazyfreeLazyUserDel = s.configBool("lazyfree-lazy-user-del");
+  }
+
+  // Read when a command asks (few do), not for every call.
+  get lazyfreeLazyExpire(): boolean {
+    return this.s.configBool("lazyfree-lazy-expire");
+  }
+
+  get lazyfreeLazyServerDel(): boolean {
+    return this.s.configBool("lazyfree-lazy-server-del");
+  }
+
+  get lazyfreeLazyUserDel(): boolean {
+    return this.s.configBool("lazyfree-lazy-user-del");
   }
 
   random(): number {
@@ -230,7 +266,7 @@ class CommandCall implements ExecContext {
   }
 
   alsoPropagate(argv: readonly ByteString[]): void {
-    this.unit.ops.push({ dbid: this.db.id, argv: [...argv] });
+    addOp(this.unit, this.db.id, [...argv]);
   }
 
   forcePropagation(): void {
@@ -249,10 +285,7 @@ class CommandCall implements ExecContext {
 function deleteExpiredKey(s: Server, db: Db, key: ByteString, unit: ExecutionUnit): void {
   db.delete(key);
   s.stats.expiredKeys++;
-  unit.ops.push({
-    dbid: db.id,
-    argv: [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key],
-  });
+  addOp(unit, db.id, [s.configBool("lazyfree-lazy-expire") ? "UNLINK" : "DEL", key]);
 }
 
 /** Deletes one expired key from the active expire cycle, propagated on its own. */

@@ -242,14 +242,14 @@ export function psyncFailoverRequest(s: Server, client: Client, replId: string):
  */
 export function resumePostponed(
   s: Server,
-  run: (client: Client, argv: readonly ByteString[]) => void,
+  run: (s: Server, client: Client, argv: readonly ByteString[]) => void,
 ): void {
   const f = s.failover;
   if (f.writesPaused || f.postponed.length === 0) return;
   const held = f.postponed.splice(0);
   for (const p of held) {
     if (!s.clients.has(p.client.id)) continue;
-    run(p.client, p.argv);
+    run(s, p.client, p.argv);
     s.resumeClient(p.client);
   }
 }

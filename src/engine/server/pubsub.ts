@@ -2,7 +2,8 @@ import type { ByteString } from "../bytes";
 import type { Reply } from "../reply";
 import { array, bulk, integer } from "../reply";
 import type { Client } from "./client";
-import type { ExecutionUnit } from "./dispatch";
+import type { ExecutionUnit } from "./executionUnit";
+import { addOp } from "./executionUnit";
 import type { Server } from "./server";
 
 /** SUBSCRIBE channel …: one confirmation per channel, then messages as they are published. */
@@ -50,6 +51,6 @@ export function publishCommand(
     receivers++;
     s.reply(c, array([bulk("message"), bulk(channel), bulk(message)]));
   }
-  unit.ops.push({ dbid: client.db, argv: [...argv] });
+  addOp(unit, client.db, argv);
   return integer(receivers);
 }

@@ -40,9 +40,13 @@ export interface MasterLink {
   readonly queue: ByteQueue;
   /** The master client once streaming (`server.master`). */
   client: Client | null;
-  /** The command stream parser and the stream bytes it holds that are not applied yet. */
+  /**
+   * The command stream parser, and the stream bytes it was fed that are not
+   * applied yet: those of `unapplied` from index `unappliedAt` on.
+   */
   readonly parser: RequestParser;
   unapplied: ByteString;
+  unappliedAt: number;
   /** Bytes parsed into commands not applied yet (inside the master's MULTI). */
   parsedNotApplied: number;
   /** `read_reploff` and `reploff` of the master client. */
@@ -68,6 +72,7 @@ export function connectWithMaster(s: Server): void {
     client: null,
     parser: new RequestParser({ master: true }),
     unapplied: "",
+    unappliedAt: 0,
     parsedNotApplied: 0,
     readReplOff: 0,
     replOff: 0,
@@ -500,7 +505,12 @@ function streamBytes(s: Server, link: MasterLink, bytes: ByteString): void {
   const client = link.client;
   if (!client) return;
   link.readReplOff += bytes.length;
-  link.unapplied += bytes;
+  // Index into the bytes rather than slicing off each applied command.
+  link.unapplied =
+    link.unappliedAt === link.unapplied.length
+      ? bytes
+      : link.unapplied.slice(link.unappliedAt) + bytes;
+  link.unappliedAt = 0;
   link.parser.feed(bytes);
   for (;;) {
     const item = link.parser.next();
@@ -515,11 +525,11 @@ function streamBytes(s: Server, link: MasterLink, bytes: ByteString): void {
     if (s.masterLink !== link) return; // the command changed the topology (e.g. a forwarded FAILOVER)
     // Inside MULTI the offset stays put: the whole transaction lands at EXEC.
     if (client.multi === null && link.parsedNotApplied > 0) {
-      const applied = link.unapplied.slice(0, link.parsedNotApplied);
-      link.unapplied = link.unapplied.slice(link.parsedNotApplied);
+      const from = link.unappliedAt;
+      link.unappliedAt += link.parsedNotApplied;
       link.replOff += link.parsedNotApplied;
       link.parsedNotApplied = 0;
-      s.appendToStream(applied);
+      s.appendStreamRange(link.unapplied, from, link.unappliedAt);
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { Backlog } from "../backlog";
 import { createBacklog } from "../backlog";
 import type { ByteString } from "../bytes";
+import type { Config } from "../config";
 import { configBool, configInt, defaultConfig } from "../config";
 import type {
   ClientKey,
@@ -90,7 +91,11 @@ export class Server implements Process {
   readonly version: "7.0" | "6.2";
   readonly runId: string;
   readonly random: Random;
-  readonly config: Map<string, string>;
+  /** The parameters as set; change them with `setConfig`, which the cached reads follow. */
+  private readonly configMap: Map<string, string>;
+  /** Parsed values of `configInt` / `configBool`, read on every command. */
+  private readonly configInts = new Map<string, number>();
+  private readonly configBools = new Map<string, boolean>();
   readonly keyspace = new Keyspace();
   readonly stats: ServerStats = {
     syncFull: 0,
@@ -164,8 +169,8 @@ export class Server implements Process {
     this.random = new Random(options.seed);
     this.runId = this.random.hex(40);
     this.replId = this.random.hex(40);
-    this.config = defaultConfig(options.version);
-    for (const [k, v] of options.config ?? []) this.config.set(k, v);
+    this.configMap = defaultConfig(options.version);
+    for (const [k, v] of options.config ?? []) this.configMap.set(k, v);
     this.replNoSlavesSinceSec = this.unixTimeSec();
     if (options.replicaOf) {
       // As `replicaof` in redis.conf: a replica from the start, with no cached master.
@@ -178,7 +183,8 @@ export class Server implements Process {
   /** Applies one input at virtual time `now` and returns the outputs. */
   handle(now: VirtualTime, input: ProcessInput): ProcessOutput[] {
     this.now = Math.max(this.now, now);
-    this.out = [];
+    // Outputs left from outside a call are dropped; the previous call left a fresh array.
+    if (this.out.length > 0) this.out = [];
     switch (input.kind) {
       case "timerFired":
         this.serverCron();
@@ -234,12 +240,33 @@ export class Server implements Process {
     return this.masterHost !== null;
   }
 
+  get config(): Config {
+    return this.configMap;
+  }
+
+  /** Sets a parameter (no side effects: see `applyConfig`). */
+  setConfig(name: string, value: string): void {
+    this.configMap.set(name, value);
+    this.configInts.clear();
+    this.configBools.clear();
+  }
+
   configInt(name: string): number {
-    return configInt(this.config, name);
+    let value = this.configInts.get(name);
+    if (value === undefined) {
+      value = configInt(this.configMap, name);
+      this.configInts.set(name, value);
+    }
+    return value;
   }
 
   configBool(name: string): boolean {
-    return configBool(this.config, name);
+    let value = this.configBools.get(name);
+    if (value === undefined) {
+      value = configBool(this.configMap, name);
+      this.configBools.set(name, value);
+    }
+    return value;
   }
 
   // ---- outputs -----------------------------------------------------------
@@ -247,13 +274,10 @@ export class Server implements Process {
   send(conn: ConnId, bytes: ByteString, label?: string, notifySent = false): void {
     if (bytes.length === 0) return;
     this.stats.netOutputBytes += bytes.length;
-    this.out.push({
-      kind: "send",
-      conn,
-      bytes,
-      ...(label === undefined ? {} : { label }),
-      ...(notifySent ? { notifySent } : {}),
-    });
+    // Built without spreads: this runs for every write to every replica.
+    const out: Extract<ProcessOutput, { kind: "send" }> =
+      label === undefined ? { kind: "send", conn, bytes } : { kind: "send", conn, bytes, label };
+    this.out.push(notifySent ? { ...out, notifySent } : out);
   }
 
   openConnection(host: string, port: number): ConnId {
@@ -479,9 +503,16 @@ export class Server implements Process {
    * attached replica (`feedReplicationBuffer`).
    */
   appendToStream(bytes: ByteString): void {
-    if (bytes.length === 0) return;
-    this.masterReplOffset += bytes.length;
-    this.backlog?.feed(bytes);
+    this.appendStreamRange(bytes, 0, bytes.length);
+  }
+
+  /** `appendToStream(buf.slice(from, to))`, slicing only if a replica needs the bytes. */
+  appendStreamRange(buf: ByteString, from: number, to: number): void {
+    if (to <= from) return;
+    this.masterReplOffset += to - from;
+    this.backlog?.feedRange(buf, from, to);
+    if (this.replicas.length === 0) return;
+    const bytes = from === 0 && to === buf.length ? buf : buf.slice(from, to);
     let overLimit: Client[] | null = null;
     for (const replica of this.replicas) {
       const info = replica.replica;
@@ -566,7 +597,7 @@ export class Server implements Process {
       this.getAckFromReplicas = false;
     }
     updateFailoverStatus(this);
-    resumePostponed(this, (client, argv) => processCommand(this, client, argv));
+    resumePostponed(this, processCommand);
   }
 
   setReplState(state: ReplState): void {

@@ -186,7 +186,7 @@ function config(s: Server, _c: Client, argv: readonly ByteString[]): Reply {
 
 /** Side effects of changing a parameter at run time. */
 export function applyConfig(s: Server, name: string, value: string): void {
-  s.config.set(name, value);
+  s.setConfig(name, value);
   if (name === "repl-backlog-size") s.backlog?.resize(Number(value), s.masterReplOffset);
   if (name === "min-replicas-to-write" || name === "min-replicas-max-lag")
     refreshGoodReplicasCount(s);
