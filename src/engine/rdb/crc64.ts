@@ -120,6 +120,61 @@ export function crc64Update(crc: Crc64, data: ByteString, start = 0, end = data.
   return { hi: hi >>> 0, lo: lo >>> 0 };
 }
 
+/**
+ * Feeds `data[start, end)` (raw bytes) into the register held as two 32-bit
+ * halves in `crc` ([hi, lo]), in place: the writer's path, which checksums
+ * each chunk of the file as it leaves (`rioGenericUpdateChecksum`).
+ */
+export function crc64UpdateBytes(
+  crc: Uint32Array,
+  data: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  let hi = crc[0] as number;
+  let lo = crc[1] as number;
+  let i = start;
+  for (; i + 8 <= end; i += 8) {
+    const xl =
+      lo ^
+      ((data[i] as number) |
+        ((data[i + 1] as number) << 8) |
+        ((data[i + 2] as number) << 16) |
+        ((data[i + 3] as number) << 24));
+    const xh =
+      hi ^
+      ((data[i + 4] as number) |
+        ((data[i + 5] as number) << 8) |
+        ((data[i + 6] as number) << 16) |
+        ((data[i + 7] as number) << 24));
+    lo =
+      (T7L[xl & 0xff] as number) ^
+      (T6L[(xl >>> 8) & 0xff] as number) ^
+      (T5L[(xl >>> 16) & 0xff] as number) ^
+      (T4L[xl >>> 24] as number) ^
+      (T3L[xh & 0xff] as number) ^
+      (T2L[(xh >>> 8) & 0xff] as number) ^
+      (T1L[(xh >>> 16) & 0xff] as number) ^
+      (T0L[xh >>> 24] as number);
+    hi =
+      (T7H[xl & 0xff] as number) ^
+      (T6H[(xl >>> 8) & 0xff] as number) ^
+      (T5H[(xl >>> 16) & 0xff] as number) ^
+      (T4H[xl >>> 24] as number) ^
+      (T3H[xh & 0xff] as number) ^
+      (T2H[(xh >>> 8) & 0xff] as number) ^
+      (T1H[(xh >>> 16) & 0xff] as number) ^
+      (T0H[xh >>> 24] as number);
+  }
+  for (; i < end; i++) {
+    const idx = (lo ^ (data[i] as number)) & 0xff;
+    lo = ((lo >>> 8) | (hi << 24)) ^ (TABLE_LO[idx] as number);
+    hi = (hi >>> 8) ^ (TABLE_HI[idx] as number);
+  }
+  crc[0] = hi;
+  crc[1] = lo;
+}
+
 /** The CRC-64 of a whole byte string, as an unsigned bigint. */
 export function crc64(data: ByteString): bigint {
   return crc64ToBigInt(crc64Update(CRC64_INIT, data));

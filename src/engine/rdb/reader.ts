@@ -141,6 +141,7 @@ function loadRdb(cur: Cursor): RdbContents {
   const functions: ByteString[] = [];
   let dbId = 0;
   let expireMs: number | null = null;
+  let loadedKeys = 0;
 
   for (;;) {
     const opAt = cur.pos;
@@ -209,13 +210,16 @@ function loadRdb(cur: Cursor): RdbContents {
     }
     const db = keyspace.db(dbId);
     if (value !== null) {
-      db.reserve();
+      // The keyspace is new, so the keys loaded so far are all it holds: only
+      // at the limit is it asked to refuse (it throws OutOfMemory).
+      if (loadedKeys >= keyspace.maxKeys) db.reserve();
       // A key seen before leaves the dict's size unchanged: one lookup instead of two
       // (the keyspace being loaded is thrown away with the error).
       const size = db.dict.size;
       db.dict.set(key, value);
       if (db.dict.size === size)
         throw cur.error(`duplicate key ${printable(key)} in db ${dbId}`, opAt);
+      loadedKeys++;
       if (expireMs !== null) db.expires.set(key, expireMs);
     }
     expireMs = null;
@@ -394,6 +398,8 @@ class Cursor {
   pos = 0;
   /** Where the data of the last string read starts (its header, if it was LZF-compressed). */
   lastStringDataAt = 0;
+  /** Whether the last `lenOrEncoding` read a special string encoding rather than a length. */
+  encoded = false;
 
   constructor(readonly data: ByteString) {}
 
@@ -439,26 +445,30 @@ class Cursor {
     return BigInt.asIntN(64, v);
   }
 
-  /** `rdbLoadLenByRef`: a length, or (encoded) a special string encoding number. */
-  lenOrEncoding(what: string): { len: number; encoded: boolean } {
+  /**
+   * `rdbLoadLenByRef`: a length, or (when `encoded` is set afterwards) a
+   * special string encoding number. (A field rather than a returned pair: no
+   * allocation per length read.)
+   */
+  lenOrEncoding(what: string): number {
     const at = this.pos;
     const b = this.u8(what);
     const kind = b >> 6;
-    if (kind === RDB_ENCVAL) return { len: b & 0x3f, encoded: true };
-    if (kind === 0) return { len: b & 0x3f, encoded: false };
-    if (kind === 1) return { len: ((b & 0x3f) << 8) | this.u8(what), encoded: false };
+    this.encoded = kind === RDB_ENCVAL;
+    if (kind === RDB_ENCVAL || kind === 0) return b & 0x3f;
+    if (kind === 1) return ((b & 0x3f) << 8) | this.u8(what);
     if (b === RDB_32BITLEN) {
       this.need(4, what);
       let v = 0;
       for (let k = 0; k < 4; k++) v = v * 256 + this.data.charCodeAt(this.pos + k);
       this.pos += 4;
-      return { len: v, encoded: false };
+      return v;
     }
     if (b === RDB_64BITLEN) {
       this.pos = at;
       const v = this.lenBig(what);
       if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw this.error(`${what} ${v} is too large`, at);
-      return { len: Number(v), encoded: false };
+      return Number(v);
     }
     throw this.error(`unknown length encoding 0x${b.toString(16)} in ${what}`, at);
   }
@@ -466,8 +476,8 @@ class Cursor {
   /** A plain length (a special encoding here is corruption). */
   len(what: string): number {
     const at = this.pos;
-    const { len, encoded } = this.lenOrEncoding(what);
-    if (encoded) throw this.error(`${what}: unexpected string encoding`, at);
+    const len = this.lenOrEncoding(what);
+    if (this.encoded) throw this.error(`${what}: unexpected string encoding`, at);
     return len;
   }
 
@@ -489,8 +499,19 @@ class Cursor {
   /** `rdbGenericLoadStringObject`: length-prefixed, INT8/16/32, or LZF-compressed. */
   string(what: string): ByteString {
     const at = this.pos;
-    const { len, encoded } = this.lenOrEncoding(what);
-    if (!encoded) {
+    const data = this.data;
+    // Most keys and values: a 6-bit length and the bytes, read in one step.
+    if (at < data.length) {
+      const b = data.charCodeAt(at);
+      const end = at + 1 + b;
+      if (b < 0x40 && end <= data.length) {
+        this.lastStringDataAt = at + 1;
+        this.pos = end;
+        return data.slice(at + 1, end);
+      }
+    }
+    const len = this.lenOrEncoding(what);
+    if (!this.encoded) {
       this.lastStringDataAt = this.pos;
       return this.take(len, what);
     }

@@ -1,12 +1,16 @@
 import type { ByteString } from "../bytes";
 import type { Keyspace } from "../keyspace/db";
 import type { RedisValue } from "../keyspace/value";
-import { CRC64_INIT, crc64ToLeBytes, crc64Update } from "./crc64";
 import {
   HASH_MAX_LISTPACK_ENTRIES,
   HASH_MAX_LISTPACK_VALUE,
   LIST_MAX_LISTPACK_BYTES,
   QUICKLIST_NODE_CONTAINER_PACKED,
+  RDB_32BITLEN,
+  RDB_64BITLEN,
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_INT8,
   RDB_ENC_LZF,
   RDB_ENCVAL,
   RDB_OPCODE_AUX,
@@ -31,6 +35,7 @@ import { intsetEncode } from "./intset";
 import { LP_EMPTY_BYTES, lpEncode, lpEntrySize } from "./listpack";
 import { lzfCompress } from "./lzf";
 import { string2int, string2ll, zsetListpackScore } from "./numbers";
+import { Rio } from "./rio";
 
 /**
  * The RDB writer: what `rdb.c:rdbSaveRio` of Redis 7.0 writes with a default
@@ -79,48 +84,66 @@ export function writeRdb(
   nowMs: number,
   options: RdbWriteOptions = {},
 ): ByteString {
+  return writeRdbPieces(keyspace, aux, nowMs, options).join("");
+}
+
+/**
+ * The file `writeRdb` writes, as consecutive pieces (a few kilobytes each), so
+ * a caller that frames it (the diskless transfer's `$EOF:` mark) copies the
+ * bytes once, into its own string.
+ */
+export function writeRdbPieces(
+  keyspace: Keyspace,
+  aux: RdbAux,
+  nowMs: number,
+  options: RdbWriteOptions = {},
+): ByteString[] {
   void nowMs;
   const z = options.compression ?? true;
-  const out: string[] = ["REDIS" + String(RDB_VERSION).padStart(4, "0")];
-  saveAuxField(out, z, "redis-ver", aux.redisVer);
-  saveAuxField(out, z, "redis-bits", "64");
-  saveAuxField(out, z, "ctime", integerText(aux.ctimeSec));
-  saveAuxField(out, z, "used-mem", integerText(aux.usedMem));
-  saveAuxField(out, z, "repl-stream-db", integerText(aux.replStreamDb));
-  saveAuxField(out, z, "repl-id", aux.replId);
-  saveAuxField(out, z, "repl-offset", integerText(aux.replOffset));
-  saveAuxField(out, z, "aof-base", integerText(aux.aofBase ?? 0));
+  const w = new Rio(true);
+  w.bytes("REDIS" + String(RDB_VERSION).padStart(4, "0"));
+  saveAuxField(w, z, "redis-ver", aux.redisVer);
+  saveAuxField(w, z, "redis-bits", "64");
+  saveAuxField(w, z, "ctime", integerText(aux.ctimeSec));
+  saveAuxField(w, z, "used-mem", integerText(aux.usedMem));
+  saveAuxField(w, z, "repl-stream-db", integerText(aux.replStreamDb));
+  saveAuxField(w, z, "repl-id", aux.replId);
+  saveAuxField(w, z, "repl-offset", integerText(aux.replOffset));
+  saveAuxField(w, z, "aof-base", integerText(aux.aofBase ?? 0));
 
   for (const db of keyspace.dbs) {
-    // One pass over the dict: each key's record is built as one string, and the
-    // RESIZEDB sizes (which come first in the file) are counted on the way.
-    const records: string[] = [];
+    const { dict, expires } = db;
+    // RESIZEDB comes first: the sizes of what is written below.
+    let dbSize = 0;
+    for (const value of dict.values()) if (!isEmptyCollection(value)) dbSize++;
+    if (dbSize === 0) continue;
     let expiresSize = 0;
-    const piece: string[] = [];
-    for (const [key, value] of db.dict) {
+    for (const key of expires.keys()) {
+      const value = dict.get(key);
+      if (value !== undefined && !isEmptyCollection(value)) expiresSize++;
+    }
+    w.byte(RDB_OPCODE_SELECTDB);
+    saveLen(w, db.id);
+    w.byte(RDB_OPCODE_RESIZEDB);
+    saveLen(w, dbSize);
+    saveLen(w, expiresSize);
+    const anyExpires = expiresSize > 0;
+    for (const [key, value] of dict) {
       // Redis never holds an empty collection; skip any so the file stays loadable.
       if (isEmptyCollection(value)) continue;
-      piece.length = 0;
-      const expireMs = db.expires.get(key);
-      if (expireMs !== undefined) {
-        expiresSize++;
-        piece.push(chr(RDB_OPCODE_EXPIRETIME_MS), int64le(expireMs));
+      if (anyExpires) {
+        const expireMs = expires.get(key);
+        if (expireMs !== undefined) {
+          w.byte(RDB_OPCODE_EXPIRETIME_MS);
+          saveMillisecondTime(w, expireMs);
+        }
       }
-      const [type, body] = saveObject(value, z);
-      piece.push(chr(type));
-      saveRawString(piece, z, key);
-      for (const part of body) piece.push(part);
-      records.push(piece.join(""));
+      saveObjectType(w, z, key, value);
     }
-    if (records.length === 0) continue;
-    out.push(chr(RDB_OPCODE_SELECTDB), saveLen(db.id));
-    out.push(chr(RDB_OPCODE_RESIZEDB), saveLen(records.length), saveLen(expiresSize));
-    for (const record of records) out.push(record);
   }
 
-  out.push(chr(RDB_OPCODE_EOF));
-  const payload = out.join("");
-  return payload + crc64ToLeBytes(crc64Update(CRC64_INIT, payload));
+  w.byte(RDB_OPCODE_EOF);
+  return w.finish();
 }
 
 /**
@@ -129,26 +152,47 @@ export function writeRdb(
  * u16 LE, then the CRC-64 of everything before.)
  */
 export function writeObject(value: RedisValue, options: RdbWriteOptions = {}): ByteString {
-  const z = options.compression ?? true;
-  const [type, body] = saveObject(value, z);
-  return chr(type) + body.join("");
+  const w = new Rio(false);
+  saveObjectType(w, options.compression ?? true, null, value);
+  return w.finish().join("");
 }
 
-function saveObject(value: RedisValue, z: boolean): [number, string[]] {
-  const out: string[] = [];
+/** The type byte, the key (when given), then the value: one key-value record. */
+function saveObjectType(w: Rio, z: boolean, key: ByteString | null, value: RedisValue): void {
   switch (value.type) {
     case "string":
-      saveRawString(out, z, value.value);
-      return [RDB_TYPE_STRING, out];
+      w.byte(RDB_TYPE_STRING);
+      if (key !== null) saveRawString(w, z, key);
+      saveRawString(w, z, value.value);
+      return;
     case "list":
-      saveQuicklist(out, z, value.value);
-      return [RDB_TYPE_LIST_QUICKLIST_2, out];
-    case "hash":
-      return [saveHash(out, z, value.value), out];
-    case "set":
-      return [saveSet(out, z, value.value), out];
-    case "zset":
-      return [saveZset(out, z, value.value), out];
+      w.byte(RDB_TYPE_LIST_QUICKLIST_2);
+      if (key !== null) saveRawString(w, z, key);
+      saveQuicklist(w, z, value.value);
+      return;
+    case "hash": {
+      const small = hashIsListpack(value.value);
+      w.byte(small ? RDB_TYPE_HASH_LISTPACK : RDB_TYPE_HASH);
+      if (key !== null) saveRawString(w, z, key);
+      saveHash(w, z, value.value, small);
+      return;
+    }
+    case "set": {
+      const ints = setAsIntegers(value.value);
+      w.byte(ints !== null ? RDB_TYPE_SET_INTSET : RDB_TYPE_SET);
+      if (key !== null) saveRawString(w, z, key);
+      if (ints !== null) saveRawString(w, z, intsetEncode(ints));
+      else saveSet(w, z, value.value);
+      return;
+    }
+    case "zset": {
+      const entries = zsetByScore(value.value);
+      const small = zsetIsListpack(entries);
+      w.byte(small ? RDB_TYPE_ZSET_LISTPACK : RDB_TYPE_ZSET_2);
+      if (key !== null) saveRawString(w, z, key);
+      saveZset(w, z, entries, small);
+      return;
+    }
   }
 }
 
@@ -163,7 +207,7 @@ const SIZE_ESTIMATE_OVERHEAD = 8;
  * a 28-byte element on a 8161-byte node, which the ziplist-era estimate of
  * 2 bytes for short elements would have accepted.)
  */
-function saveQuicklist(out: string[], z: boolean, list: readonly ByteString[]): void {
+function saveQuicklist(w: Rio, z: boolean, list: readonly ByteString[]): void {
   const nodes: ByteString[][] = [];
   let node: ByteString[] = [];
   let nodeBytes = LP_EMPTY_BYTES;
@@ -180,33 +224,38 @@ function saveQuicklist(out: string[], z: boolean, list: readonly ByteString[]): 
     nodeBytes += lpEntrySize(element);
   }
   if (node.length > 0) nodes.push(node);
-  out.push(saveLen(nodes.length));
+  saveLen(w, nodes.length);
   for (const n of nodes) {
-    out.push(saveLen(QUICKLIST_NODE_CONTAINER_PACKED));
-    saveRawString(out, z, lpEncode(n));
+    saveLen(w, QUICKLIST_NODE_CONTAINER_PACKED);
+    saveRawString(w, z, lpEncode(n));
   }
 }
 
-function saveHash(out: string[], z: boolean, hash: ReadonlyMap<ByteString, ByteString>): number {
-  let small = hash.size <= HASH_MAX_LISTPACK_ENTRIES;
-  if (small) {
-    for (const [field, value] of hash) {
-      if (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE) {
-        small = false;
-        break;
-      }
-    }
-  }
-  if (small) {
-    saveRawString(out, z, lpEncode(flattenPairs(hash)));
-    return RDB_TYPE_HASH_LISTPACK;
-  }
-  out.push(saveLen(hash.size));
+/** Whether 7.0 keeps this hash as a listpack (`hash-max-listpack-entries` / `-value`). */
+function hashIsListpack(hash: ReadonlyMap<ByteString, ByteString>): boolean {
+  if (hash.size > HASH_MAX_LISTPACK_ENTRIES) return false;
   for (const [field, value] of hash) {
-    saveRawString(out, z, field);
-    saveRawString(out, z, value);
+    if (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)
+      return false;
   }
-  return RDB_TYPE_HASH;
+  return true;
+}
+
+function saveHash(
+  w: Rio,
+  z: boolean,
+  hash: ReadonlyMap<ByteString, ByteString>,
+  listpack: boolean,
+): void {
+  if (listpack) {
+    saveRawString(w, z, lpEncode(flattenPairs(hash)));
+    return;
+  }
+  saveLen(w, hash.size);
+  for (const [field, value] of hash) {
+    saveRawString(w, z, field);
+    saveRawString(w, z, value);
+  }
 }
 
 function* flattenPairs(hash: ReadonlyMap<ByteString, ByteString>): Generator<ByteString> {
@@ -216,53 +265,56 @@ function* flattenPairs(hash: ReadonlyMap<ByteString, ByteString>): Generator<Byt
   }
 }
 
-function saveSet(out: string[], z: boolean, set: ReadonlySet<ByteString>): number {
-  if (set.size <= SET_MAX_INTSET_ENTRIES) {
-    const ints: bigint[] = [];
-    for (const member of set) {
-      const v = string2ll(member);
-      if (v === null) break;
-      ints.push(v);
-    }
-    if (ints.length === set.size) {
-      saveRawString(out, z, intsetEncode(ints));
-      return RDB_TYPE_SET_INTSET;
-    }
+/** The members as integers when 7.0 keeps the set as an intset, else null. */
+function setAsIntegers(set: ReadonlySet<ByteString>): bigint[] | null {
+  if (set.size > SET_MAX_INTSET_ENTRIES) return null;
+  const ints: bigint[] = [];
+  for (const member of set) {
+    const v = string2ll(member);
+    if (v === null) return null;
+    ints.push(v);
   }
-  out.push(saveLen(set.size));
-  for (const member of set) saveRawString(out, z, member);
-  return RDB_TYPE_SET;
+  return ints;
 }
 
-function saveZset(out: string[], z: boolean, zset: ReadonlyMap<ByteString, number>): number {
-  // Zsets are ordered by score, then by member bytes (memcmp); JS string
-  // comparison of byte strings is exactly that.
-  const entries = [...zset].sort(([ma, sa], [mb, sb]) =>
+function saveSet(w: Rio, z: boolean, set: ReadonlySet<ByteString>): void {
+  saveLen(w, set.size);
+  for (const member of set) saveRawString(w, z, member);
+}
+
+/** Zsets are ordered by score, then by member bytes (memcmp); JS string comparison of byte strings is exactly that. */
+function zsetByScore(zset: ReadonlyMap<ByteString, number>): [ByteString, number][] {
+  return [...zset].sort(([ma, sa], [mb, sb]) =>
     sa < sb ? -1 : sa > sb ? 1 : ma < mb ? -1 : ma > mb ? 1 : 0,
   );
-  let small = entries.length <= ZSET_MAX_LISTPACK_ENTRIES;
-  if (small) {
-    for (const [member] of entries) {
-      if (member.length > ZSET_MAX_LISTPACK_VALUE) {
-        small = false;
-        break;
-      }
-    }
-  }
-  if (small) {
+}
+
+/** Whether 7.0 keeps this zset as a listpack (`zset-max-listpack-entries` / `-value`). */
+function zsetIsListpack(entries: readonly [ByteString, number][]): boolean {
+  if (entries.length > ZSET_MAX_LISTPACK_ENTRIES) return false;
+  for (const [member] of entries) if (member.length > ZSET_MAX_LISTPACK_VALUE) return false;
+  return true;
+}
+
+function saveZset(
+  w: Rio,
+  z: boolean,
+  entries: readonly [ByteString, number][],
+  listpack: boolean,
+): void {
+  if (listpack) {
     const flat: ByteString[] = [];
     for (const [member, score] of entries) flat.push(member, zsetListpackScore(score));
-    saveRawString(out, z, lpEncode(flat));
-    return RDB_TYPE_ZSET_LISTPACK;
+    saveRawString(w, z, lpEncode(flat));
+    return;
   }
   // The skiplist is saved from its tail: highest score first.
-  out.push(saveLen(entries.length));
+  saveLen(w, entries.length);
   for (let i = entries.length - 1; i >= 0; i--) {
     const [member, score] = entries[i] as [ByteString, number];
-    saveRawString(out, z, member);
-    out.push(binaryDouble(score));
+    saveRawString(w, z, member);
+    w.float64Le(score);
   }
-  return RDB_TYPE_ZSET_2;
 }
 
 function isEmptyCollection(value: RedisValue): boolean {
@@ -276,10 +328,10 @@ function isEmptyCollection(value: RedisValue): boolean {
   }
 }
 
-function saveAuxField(out: string[], z: boolean, key: string, value: ByteString): void {
-  out.push(chr(RDB_OPCODE_AUX));
-  saveRawString(out, z, key);
-  saveRawString(out, z, value);
+function saveAuxField(w: Rio, z: boolean, key: string, value: ByteString): void {
+  w.byte(RDB_OPCODE_AUX);
+  saveRawString(w, z, key);
+  saveRawString(w, z, value);
 }
 
 /**
@@ -289,84 +341,83 @@ function saveAuxField(out: string[], z: boolean, key: string, value: ByteString)
  * when the result fits in len - 4 bytes (`rdbSaveLzfStringObject`); anything
  * else is length-prefixed.
  */
-function saveRawString(out: string[], z: boolean, s: ByteString): void {
-  if (s.length <= 11) {
+function saveRawString(w: Rio, z: boolean, s: ByteString): void {
+  const n = s.length;
+  if (n <= 11) {
     const v = string2int(s);
     if (v !== null) {
       if (v >= -128 && v <= 127) {
-        out.push(String.fromCharCode(0xc0, v & 0xff));
+        w.byte((RDB_ENCVAL << 6) | RDB_ENC_INT8);
+        w.byte(v & 0xff);
         return;
       }
       if (v >= -32768 && v <= 32767) {
-        out.push(String.fromCharCode(0xc1, v & 0xff, (v >> 8) & 0xff));
+        w.byte((RDB_ENCVAL << 6) | RDB_ENC_INT16);
+        w.byte(v & 0xff);
+        w.byte((v >> 8) & 0xff);
         return;
       }
       if (v >= -2147483648 && v <= 2147483647) {
-        out.push(
-          String.fromCharCode(0xc2, v & 0xff, (v >> 8) & 0xff, (v >> 16) & 0xff, (v >>> 24) & 0xff),
-        );
+        w.byte((RDB_ENCVAL << 6) | RDB_ENC_INT32);
+        w.byte(v & 0xff);
+        w.byte((v >> 8) & 0xff);
+        w.byte((v >> 16) & 0xff);
+        w.byte((v >>> 24) & 0xff);
         return;
       }
     }
   }
-  if (z && s.length > 20) {
+  if (z && n > 20) {
     // rdbSaveLzfStringObject: lzf_compress into a buffer of len - 4 bytes, then
     // RDB_ENC_LZF, the compressed length, the original length, the bytes.
-    const compressed = lzfCompress(s, s.length - 4);
+    const compressed = lzfCompress(s, n - 4);
     if (compressed !== null) {
-      out.push(
-        chr((RDB_ENCVAL << 6) | RDB_ENC_LZF),
-        saveLen(compressed.length),
-        saveLen(s.length),
-        compressed,
-      );
+      w.byte((RDB_ENCVAL << 6) | RDB_ENC_LZF);
+      saveLen(w, compressed.length);
+      saveLen(w, n);
+      w.bytes(compressed);
       return;
     }
   }
-  out.push(saveLen(s.length), s);
+  saveLen(w, n);
+  w.bytes(s);
 }
 
 /** `rdbSaveLen`: 6-bit, 14-bit (big-endian), or 0x80 + u32 BE, or 0x81 + u64 BE. */
-function saveLen(n: number): ByteString {
-  if (n < 64) return chr(n);
-  if (n < 16384) return String.fromCharCode(0x40 | (n >> 8), n & 0xff);
-  if (n <= 0xffffffff) {
-    return String.fromCharCode(0x80, n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff);
+function saveLen(w: Rio, n: number): void {
+  if (n < 64) {
+    w.byte(n);
+  } else if (n < 16384) {
+    w.byte(0x40 | (n >> 8));
+    w.byte(n & 0xff);
+  } else if (n <= 0xffffffff) {
+    w.byte(RDB_32BITLEN);
+    w.byte(n >>> 24);
+    w.byte((n >>> 16) & 0xff);
+    w.byte((n >>> 8) & 0xff);
+    w.byte(n & 0xff);
+  } else {
+    w.byte(RDB_64BITLEN);
+    let v = BigInt(n);
+    const be: number[] = [];
+    for (let k = 0; k < 8; k++) {
+      be.unshift(Number(v & 0xffn));
+      v >>= 8n;
+    }
+    for (const b of be) w.byte(b);
   }
-  let v = BigInt(n);
-  let be = "";
-  for (let k = 0; k < 8; k++) {
-    be = String.fromCharCode(Number(v & 0xffn)) + be;
-    v >>= 8n;
-  }
-  return chr(0x81) + be;
 }
 
 /** `rdbSaveMillisecondTime`: int64 little-endian. */
-function int64le(ms: number): ByteString {
+function saveMillisecondTime(w: Rio, ms: number): void {
   let v = BigInt.asUintN(64, BigInt(Math.trunc(ms)));
-  let le = "";
   for (let k = 0; k < 8; k++) {
-    le += String.fromCharCode(Number(v & 0xffn));
+    w.byte(Number(v & 0xffn));
     v >>= 8n;
   }
-  return le;
-}
-
-/** `rdbSaveBinaryDoubleValue`: IEEE 754 little-endian. */
-function binaryDouble(d: number): ByteString {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, d, true);
-  let s = "";
-  for (let k = 0; k < 8; k++) s += String.fromCharCode(view.getUint8(k));
-  return s;
 }
 
 /** `ll2string` of an integer field value. */
 function integerText(n: number): string {
   return BigInt(Math.trunc(n)).toString();
-}
-
-function chr(b: number): ByteString {
-  return String.fromCharCode(b);
 }

@@ -1,6 +1,6 @@
 import type { ByteString } from "../bytes";
 import { decidePsync } from "../psync";
-import { writeRdb } from "../rdb/writer";
+import { writeRdbPieces } from "../rdb/writer";
 import { encodeCommand } from "../resp/encode";
 import type { Reply } from "../reply";
 import type { Client, ReplicaInfo } from "./client";
@@ -159,7 +159,10 @@ export function startBgsaveForReplication(s: Server): void {
   }
   // The next write must say which database it is for.
   s.slaveSelDb = -1;
-  const rdb = snapshotRdb(s, replStreamDb);
+  // The file in pieces: each replica's payload is framed and joined in one copy.
+  const rdb = snapshotRdbPieces(s, replStreamDb);
+  let rdbLength = 0;
+  for (const piece of rdb) rdbLength += piece.length;
   if (socketTarget) {
     s.rdbChildActive = true;
     for (const r of waiting) {
@@ -167,9 +170,9 @@ export function startBgsaveForReplication(s: Server): void {
       if (!info || r.conn === null) continue;
       const mark = s.random.hex(40);
       info.startStreamOnAck = true;
-      s.stats.netReplOutputBytes += rdb.length + 2 * mark.length + 7;
+      s.stats.netReplOutputBytes += rdbLength + 2 * mark.length + 7;
       // The child exits once the whole RDB is written: then the replica counts as online.
-      s.send(r.conn, `$EOF:${mark}\r\n${rdb}${mark}`, "rdb", true);
+      s.send(r.conn, framed(`$EOF:${mark}\r\n`, rdb, mark), "rdb", true);
     }
     return;
   }
@@ -177,10 +180,18 @@ export function startBgsaveForReplication(s: Server): void {
     const info = r.replica;
     if (!info || r.conn === null) continue;
     setReplicaState(s, r, "sendBulk");
-    s.stats.netReplOutputBytes += rdb.length;
-    s.send(r.conn, `$${rdb.length}\r\n${rdb}`, "rdb");
+    s.stats.netReplOutputBytes += rdbLength;
+    s.send(r.conn, framed(`$${rdbLength}\r\n`, rdb, ""), "rdb");
     replicaPutOnline(s, r);
   }
+}
+
+/** One flat string of `head`, the pieces and `tail`. */
+function framed(head: ByteString, pieces: readonly ByteString[], tail: ByteString): ByteString {
+  const all = [head];
+  for (const piece of pieces) all.push(piece);
+  all.push(tail);
+  return all.join("");
 }
 
 /**
@@ -192,7 +203,12 @@ export function startBgsaveForReplication(s: Server): void {
  * fields of `rdbPopulateSaveInfo` (a full sync, SAVE, the page's download).
  */
 export function snapshotRdb(s: Server, replStreamDb = replicationStreamDb(s)): ByteString {
-  return writeRdb(
+  return snapshotRdbPieces(s, replStreamDb).join("");
+}
+
+/** `snapshotRdb` as the writer's consecutive pieces. */
+function snapshotRdbPieces(s: Server, replStreamDb: number): ByteString[] {
+  return writeRdbPieces(
     s.keyspace,
     {
       redisVer: s.version === "7.0" ? "7.0.15" : "6.2.14",

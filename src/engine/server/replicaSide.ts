@@ -3,6 +3,7 @@ import type { ConnId } from "../io";
 import { RdbError } from "../rdb/rdbError";
 import type { RdbContents } from "../rdb/reader";
 import { readRdb } from "../rdb/reader";
+import type { UntilMark } from "../resp/byteQueue";
 import { ByteQueue } from "../resp/byteQueue";
 import { encodeCommand } from "../resp/encode";
 import { RequestParser } from "../resp/parser";
@@ -422,16 +423,35 @@ function transferStep(s: Server, link: MasterLink): boolean {
     t.chunks.push(chunk);
     t.read += chunk.length;
     if (t.read < t.size) return false;
-    finishTransfer(s, link, t.chunks.join(""));
+    finishTransfer(s, link, joinChunks(t.chunks));
     return true;
   }
-  const { bytes, found } = link.queue.takeUntil(t.eofMark);
+  const { bytes, found } = takeUntilEofMark(link.queue, t.eofMark);
   t.chunks.push(bytes);
   t.read += bytes.length;
   if (!found) return false;
   t.read += t.eofMark.length;
-  finishTransfer(s, link, t.chunks.join(""));
+  finishTransfer(s, link, joinChunks(t.chunks));
   return true;
+}
+
+/**
+ * The payload up to the `$EOF:` mark. Redis compares the last 40 bytes read
+ * with the mark (`readSyncBulkPayload`); when the received bytes end with it,
+ * so does this, without searching the megabytes before it.
+ */
+function takeUntilEofMark(queue: ByteQueue, mark: string): UntilMark {
+  const available = queue.available;
+  if (available >= mark.length && queue.peek(mark.length, available - mark.length) === mark) {
+    const bytes = queue.take(available - mark.length);
+    queue.skip(mark.length);
+    return { bytes, found: true };
+  }
+  return queue.takeUntil(mark);
+}
+
+function joinChunks(chunks: readonly ByteString[]): ByteString {
+  return chunks.length === 1 ? (chunks[0] as ByteString) : chunks.join("");
 }
 
 /** `readSyncBulkPayload` once the whole RDB arrived: flush, load, go online. */
