@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { HarnessInput, HostReport, HostStep, TraceRecord } from "../sim/hostStep";
-import { PACK_BYTES_LIMIT, packReport, packStep, unpackReport, unpackStep } from "./protocol";
+import {
+  PACK_BYTES_LIMIT,
+  jsonExact,
+  packReport,
+  packStep,
+  unpackReport,
+  unpackStep,
+} from "./protocol";
 
 function command(seq: number, argv: string[]): HarnessInput {
   return {
@@ -85,5 +92,20 @@ describe("the worker protocol's packing", () => {
     const packed = packReport(report(records));
     expect(Array.isArray(packed.records)).toBe(true);
     expect(unpackReport(viaWorker(packed))).toEqual(report(records));
+  });
+
+  it("packs only what JSON gives back exactly", () => {
+    expect(jsonExact({ a: [1, "x", null, true, { b: -5.5 }] })).toBe(true);
+    for (const bad of [
+      { a: undefined },
+      [1, -0],
+      [Number.NaN],
+      [Infinity],
+      [new Map()],
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 2],
+      [BigInt(1)],
+    ])
+      expect(jsonExact(bad)).toBe(false);
   });
 });
