@@ -65,10 +65,13 @@ async function workerWrites(n: number, replicaCount: number): Promise<WorkerWrit
     const before = cluster.stats();
     const [seconds, longest] = await watchLongTasks(async () => {
       const started = performance.now();
-      for (let i = 0; i < n; i++) {
-        await cluster.submit("m", "bench", ["SET", key(i), VALUE]);
-        // A client hands over its writes task by task, as a page would, not in one long task.
-        if (i % SUBMITS_PER_TASK === SUBMITS_PER_TASK - 1) await nextTask();
+      // A client hands over its writes task by task, as a page would, not in one long task.
+      for (let from = 0; from < n; from += SUBMITS_PER_TASK) {
+        const writes: string[][] = [];
+        for (let i = from; i < Math.min(n, from + SUBMITS_PER_TASK); i++)
+          writes.push(["SET", key(i), VALUE]);
+        await cluster.submitMany("m", "bench", writes);
+        await nextTask();
       }
       await cluster.advance(0);
       if (!(await cluster.settle(60_000_000))) throw new Error("replicas did not catch up");

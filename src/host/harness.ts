@@ -1,4 +1,6 @@
 import { Interpreter } from "../scenario/interpreter";
+import type { BurstSummary } from "./burst";
+import { runBurst } from "./burst";
 import { formatError, parseScenario } from "../scenario/parse";
 import type { RunSummary } from "./runSummary";
 import { summarizeRun } from "./runSummary";
@@ -13,6 +15,8 @@ export interface PlaygroundHarness {
   ): Promise<
     RunSummary & { readonly wallMs: number; readonly windows: number; readonly steps: number }
   >;
+  /** `runBurst` on a fresh WorkerCluster (the whole trace kept). */
+  runBurst(writes: number, seed: number, traceBytes: boolean): Promise<BurstSummary>;
   /** Starts `count` workers that spin, to load the machine. */
   startLoad(count: number): Promise<void>;
   stopLoad(): void;
@@ -55,6 +59,15 @@ async function runScenario(text: string, seed: number) {
   }
 }
 
+async function burst(writes: number, seed: number, traceBytes: boolean): Promise<BurstSummary> {
+  const cluster = new WorkerCluster({ seed, traceBytes, traceLimit: Infinity });
+  try {
+    return await runBurst(cluster, writes);
+  } finally {
+    cluster.dispose();
+  }
+}
+
 async function startLoad(count: number): Promise<void> {
   const ready: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
@@ -78,5 +91,5 @@ function stopLoad(): void {
  */
 export function installHarness(): void {
   if (new URLSearchParams(window.location.search).get("harness") !== "1") return;
-  window.__playground = { runScenario, startLoad, stopLoad };
+  window.__playground = { runScenario, runBurst: burst, startLoad, stopLoad };
 }

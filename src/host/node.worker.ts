@@ -6,6 +6,7 @@
 import { HostShell } from "../sim/hostShell";
 import { ProcessHost } from "../sim/processHost";
 import type { FromNode, PeerMessage, ToNode } from "./protocol";
+import { packReport, unpackStep } from "./protocol";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -45,7 +46,7 @@ function handle(message: ToNode): void {
           const out: PeerMessage = { type: "segments", batch };
           port.postMessage(out);
         },
-        (report) => send({ type: "report", report }),
+        (report) => send({ type: "report", report: packReport(report) }),
       );
       for (const [peer, port] of Object.entries(message.ports)) attach(peer, port);
       if (message.from) shell.postDeferred(message.from.deferred);
@@ -56,7 +57,7 @@ function handle(message: ToNode): void {
       return;
     case "step":
       if (!shell) throw new Error("step before init");
-      shell.step(message.step);
+      shell.step(unpackStep(message.step));
       return;
     case "query":
       if (!shell) throw new Error("query before init");

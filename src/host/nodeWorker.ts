@@ -1,5 +1,6 @@
 import type { HostAnswer, HostQuery, HostReport, HostStep } from "../sim/hostStep";
 import type { FromNode, ToNode } from "./protocol";
+import { packStep, unpackReport } from "./protocol";
 
 /**
  * The main thread's side of one node worker: posts steps and queries and
@@ -42,7 +43,7 @@ export class NodeWorker {
         () => this.fail(`no answer within ${this.stepTimeoutMs / 1000}s`),
         this.stepTimeoutMs,
       );
-      this.post({ type: "step", step });
+      this.post({ type: "step", step: packStep(step) });
     });
   }
 
@@ -64,7 +65,7 @@ export class NodeWorker {
       case "report": {
         const resolve = this.waitingStep;
         this.clearStep();
-        resolve?.(message.report);
+        resolve?.(unpackReport(message.report));
         return;
       }
       case "answer": {

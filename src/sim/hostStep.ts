@@ -28,7 +28,7 @@ export const EVENTS_PER_STEP = 2048;
  * The most harness inputs (client commands) one step hands a host, for the
  * same reason: posting a step copies them, on the main thread.
  */
-export const INPUTS_PER_STEP = 512;
+export const INPUTS_PER_STEP = 2048;
 
 /** Who a process is, for its peers: fixed for the run except the incarnation. */
 export interface PeerInfo {

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import type { HarnessInput, HostReport, HostStep, TraceRecord } from "../sim/hostStep";
+import {
+  PACK_BYTES_LIMIT,
+  jsonExact,
+  packReport,
+  packStep,
+  unpackReport,
+  unpackStep,
+} from "./protocol";
+
+function command(seq: number, argv: string[]): HarnessInput {
+  return {
+    at: 5_000,
+    source: -1,
+    seq,
+    kind: "input",
+    incarnation: 0,
+    input: { kind: "clientCommand", client: "c", argv },
+  };
+}
+
+function step(inputs: HarnessInput[]): HostStep {
+  return { round: 3, now: 5_000, expect: { r1: 2 }, inputs, action: { kind: "idle" } };
+}
+
+function report(records: TraceRecord[]): HostReport {
+  return {
+    name: "m",
+    now: 5_000,
+    running: true,
+    sent: { r1: 4 },
+    nextAt: null,
+    minSentAt: 6_000,
+    quiet: { stalledUntil: 0, queuedFrom: {}, sentTo: { r1: 1 }, server: null },
+    records,
+  };
+}
+
+function reply(seq: number, value: string): TraceRecord {
+  return {
+    sort: [5_000, -1, seq],
+    events: [{ t: 5_000, type: "reply", node: "m", client: "c", reply: { type: "bulk", value } }],
+  };
+}
+
+/** Through the worker boundary as the runtime sends it: packed, cloned, unpacked. */
+function viaWorker<T>(value: T): T {
+  return structuredClone(value);
+}
+
+describe("the worker protocol's packing", () => {
+  it("carries a burst of client commands as text and gives them back exactly", () => {
+    const inputs = Array.from({ length: 100 }, (_, i) =>
+      command(i, ["SET", `k${i}`, `\r\n\u0000\u00ff${i}`]),
+    );
+    const packed = packStep(step(inputs));
+    expect(typeof packed.inputs).toBe("string");
+    expect(unpackStep(viaWorker(packed))).toEqual(step(inputs));
+  });
+
+  it("clones a few inputs, or any that is not a client command, as they are", () => {
+    const few = step([command(0, ["GET", "k"])]);
+    expect(packStep(few).inputs).toBe(few.inputs);
+    const rdb: HarnessInput = {
+      ...command(99, []),
+      input: { kind: "loadRdb", bytes: "REDIS\u0000" },
+    };
+    const mixed = step([...Array.from({ length: 40 }, (_, i) => command(i, ["PING"])), rdb]);
+    expect(Array.isArray(packStep(mixed).inputs)).toBe(true);
+    expect(unpackStep(viaWorker(packStep(mixed)))).toEqual(mixed);
+  });
+
+  it("carries many small trace records as text and gives them back exactly", () => {
+    const records = Array.from({ length: 100 }, (_, i) => reply(i, `v\r\n${i}`));
+    const packed = packReport(report(records));
+    expect(typeof packed.records).toBe("string");
+    expect(unpackReport(viaWorker(packed))).toEqual(report(records));
+  });
+
+  it("clones records that carry big payloads (a snapshot's bytes) as they are", () => {
+    const records = Array.from({ length: 100 }, (_, i) => reply(i, "v"));
+    records.push(reply(100, "\u0000".repeat(PACK_BYTES_LIMIT)));
+    const packed = packReport(report(records));
+    expect(Array.isArray(packed.records)).toBe(true);
+    expect(unpackReport(viaWorker(packed))).toEqual(report(records));
+  });
+
+  it("clones records whose sort keys hold what JSON cannot carry (a boundary's -Infinity)", () => {
+    const records = Array.from({ length: 100 }, (_, i) => reply(i, "v"));
+    records.push({ ...reply(100, "v"), sort: [4, 5_000, -Infinity, -Infinity, 0, 1] });
+    const packed = packReport(report(records));
+    expect(Array.isArray(packed.records)).toBe(true);
+    expect(unpackReport(viaWorker(packed))).toEqual(report(records));
+  });
+
+  it("packs only what JSON gives back exactly", () => {
+    expect(jsonExact({ a: [1, "x", null, true, { b: -5.5 }] })).toBe(true);
+    for (const bad of [
+      { a: undefined },
+      [1, -0],
+      [Number.NaN],
+      [Infinity],
+      [new Map()],
+      // eslint-disable-next-line no-sparse-arrays
+      [1, , 2],
+      [BigInt(1)],
+    ])
+      expect(jsonExact(bad)).toBe(false);
+  });
+});
