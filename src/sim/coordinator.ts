@@ -8,6 +8,7 @@ import type { LedgerNodeState, LedgerSummary } from "./ledger";
 import { Ledger } from "./ledger";
 import { ClusterError, listenPort } from "./cluster";
 import type { QueueKey } from "./eventQueue";
+import { InputQueue } from "./inputQueue";
 import { ChannelCounts } from "./channelCounts";
 import type { HostSet } from "./hostSet";
 import { emptyHostState } from "./hostState";
@@ -105,7 +106,7 @@ export class Coordinator implements Cluster {
   private peersVersion = 0;
   private readonly seenNetwork = new Map<string, number>();
   private readonly seenPeers = new Map<string, number>();
-  private readonly inputs = new Map<string, HarnessInput[]>();
+  private readonly inputs = new Map<string, InputQueue>();
   private harnessSeq = 0;
   private readonly reports = new Map<string, HostReport>();
   private readonly counts = new ChannelCounts();
@@ -182,7 +183,7 @@ export class Coordinator implements Cluster {
       consider(r.minSentAt);
     }
     // Each host's inputs are queued in key order: the first is the earliest.
-    for (const list of this.inputs.values()) consider(list[0]?.at ?? null);
+    for (const queue of this.inputs.values()) consider(queue.first()?.at ?? null);
     return next;
   }
 
@@ -705,7 +706,7 @@ export class Coordinator implements Cluster {
       let hostAction = action(slot);
       // Inputs go over in parts (one message must not grow with a burst), so a
       // run may not pass the first input still held here.
-      const held = this.inputs.get(slot.name)?.[0];
+      const held = this.inputs.get(slot.name)?.first();
       if (held && hostAction.kind === "run")
         hostAction = { ...hostAction, bound: earlierKey(hostAction.bound, held) };
       steps.set(slot.name, {
@@ -773,17 +774,17 @@ export class Coordinator implements Cluster {
 
   /** The inputs a step hands a host: the oldest, at most `INPUTS_PER_STEP` of them. */
   private takeInputs(name: string): HarnessInput[] {
-    const list = this.inputs.get(name) ?? [];
-    if (list.length <= INPUTS_PER_STEP) {
-      this.inputs.delete(name);
-      return list;
-    }
-    return list.splice(0, INPUTS_PER_STEP);
+    const queue = this.inputs.get(name);
+    if (!queue) return [];
+    const taken = queue.take(INPUTS_PER_STEP);
+    if (queue.size === 0) this.inputs.delete(name);
+    return taken;
   }
 
   private pushInput(slot: Slot, input: ProcessInput): void {
-    const list = this.inputs.get(slot.name) ?? [];
-    list.push({
+    let queue = this.inputs.get(slot.name);
+    if (!queue) this.inputs.set(slot.name, (queue = new InputQueue()));
+    queue.push({
       at: this.time,
       source: -1,
       seq: this.harnessSeq++,
@@ -791,7 +792,6 @@ export class Coordinator implements Cluster {
       incarnation: slot.incarnation,
       input,
     });
-    this.inputs.set(slot.name, list);
   }
 
   private peerTable(): PeerInfo[] {
