@@ -7,6 +7,8 @@ import { OffsetChart } from "../chart/OffsetChart";
 import { ActionsScript } from "./ActionsScript";
 import { SequenceDiagram } from "./SequenceDiagram";
 import { limitRows, useRenderLimit } from "../lists/useRenderLimit";
+import { useThrottledPlayground } from "../lists/useThrottledPlayground";
+import type { PlaygroundState } from "../store/state";
 import { usePlayground } from "../store/store";
 
 const TABS = [
@@ -20,6 +22,10 @@ type TimelineTab = (typeof TABS)[number]["id"];
 
 /** Newest rows rendered at first in the log and the wire; scrolling to the oldest adds as many again. */
 const LIST_ROWS_STEP = 60;
+
+/** The wire list takes new packets at most four times a second (under load, one arrives each frame). */
+const LIST_EVERY_MS = 250;
+const selectWire = (s: PlaygroundState) => s.wire;
 
 const LEVEL_MARK = { notice: "*", warning: "#", verbose: "-" } as const;
 const KIND_MARK = { fault: "⚡", process: "●", sync: "⇄", log: "" } as const;
@@ -181,7 +187,7 @@ const LogLine = memo(function LogLine({ entry: e }: { entry: LogEntry }) {
 });
 
 function Wire({ filter }: { filter: string }) {
-  const wire = usePlayground((s) => s.wire);
+  const wire = useThrottledPlayground(selectWire, LIST_EVERY_MS);
   const shown = filter ? wire.filter((p) => p.from === filter || p.to === filter) : wire;
   const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
   const rendered = useRenderLimit(LIST_ROWS_STEP, true);
