@@ -221,3 +221,21 @@ test("a Sentinel is drawn as a Sentinel, watches its master and answers SENTINEL
   });
   await expect(await script(page)).toContainText("sentinel s1 monitor mymaster m 1");
 });
+
+test("a link carrying 1,000 writes a second is drawn as a stream with its rate", async ({
+  page,
+}) => {
+  test.slow();
+  // A write every millisecond of virtual time for 0.4 s (the editor runs it at the playback's pace).
+  const lines = ["node m", "node r1 replicaof m", "settle"];
+  for (let i = 0; i < 400; i++) lines.push(`m> SET k${i % 100} v`, "advance 1ms");
+  await page.getByTestId("script-editor").locator("summary").click();
+  await page.getByTestId("editor-text").fill(`${lines.join("\n")}\n`);
+  await page.getByTestId("editor-run").click();
+  const stream = page.locator('[data-testid="stream"][data-from="m"][data-to="r1"]');
+  await expect(stream).toBeVisible({ timeout: 30_000 });
+  await expect(stream.locator(".stream-rate")).toContainText(/\d cmd\/s/);
+  // (The bench checks that time then keeps up: a script's `advance` lines move at most one a frame.)
+  // Once the writes stop, the band goes and slow motion is back for single packets.
+  await expect(stream).toHaveCount(0, { timeout: 30_000 });
+});
