@@ -16,7 +16,7 @@ const LANE = 7;
 /** How far along the link (from the sender) a stream's label sits: clear of the link's buttons. */
 const LABEL_AT = 0.66;
 /** A shorter link (a client beside its server) has no room for a label. */
-const MIN_LABELLED_PX = 140;
+const MIN_LABELLED_PX = 200;
 /** How far beside its lane a label starts. */
 const LABEL_OFFSET = 8;
 /** How often the rates are rewritten, in wall milliseconds (a label read at 60 Hz would only flicker). */
