@@ -45,13 +45,29 @@ export interface FrameStats {
 }
 
 export interface DrawingResult {
-  /** The page running its nodes with nothing written. */
+  /** The page running its nodes with nothing written (the same views open, switched alike). */
   readonly idle: FrameStats;
-  /** The same page while the master takes writes. */
+  /** The same page while the master takes writes, measured once the links stream. */
   readonly load: FrameStats;
+  /** Writes submitted while `load` was measured. */
   readonly writes: number;
-  /** Virtual time that passed under load (pacing slows it while packets fly). */
+  /** Of those, the writes the master acknowledged (OK) by the end of the measurement. */
+  readonly ackedWrites: number;
+  /** Virtual time that passed while `load` was measured. */
   readonly virtualSeconds: number;
+  /** Wall time that `load` was measured over. */
+  readonly wallSeconds: number;
+  /** Wall time from the first write until a link streamed (slow motion gave way); null if none did. */
+  readonly streamAfterMs: number | null;
+  /** Link directions drawn as streams at the end, and packets drawn one by one. */
+  readonly streams: number;
+  readonly packetsDrawn: number;
+  /** The master's offset minus the furthest-behind replica's, in the views at the end. */
+  readonly replicaLagBytes: number;
+  /** Writes per second of virtual time of the application client beside the load (so the Ledger shows). */
+  readonly appWritesPerSec: number;
+  /** The views open (tabs switched every few seconds in both halves). */
+  readonly views: readonly string[];
 }
 
 export interface LongRunOptions {
@@ -85,11 +101,16 @@ export interface LongRunProgress {
 /** What bench/page/playground.html exposes as `window.__playgroundBench`. */
 export interface PlaygroundBenchApi {
   /**
-   * The page with 1 master and `replicas` replicas at 1× speed: frame
-   * intervals for `seconds` idle, then for `seconds` at `perSecond` writes
-   * per second of virtual time.
+   * Starts the page with 1 master, `replicas` replicas and an application
+   * client, and returns the page's height (the harness then shows all of it).
    */
-  drawingUnderLoad(replicas: number, seconds: number, perSecond: number): Promise<DrawingResult>;
+  prepareDrawing(replicas: number): Promise<number>;
+  /**
+   * At 1× speed with every view open: frame intervals for `seconds` idle,
+   * then, once the load streams, for `seconds` at `perSecond` writes per
+   * second of virtual time.
+   */
+  drawingUnderLoad(seconds: number, perSecond: number): Promise<DrawingResult>;
   /** Starts the long run at the fastest speed; it stops by itself after `virtualSeconds`. */
   startLongRun(options: LongRunOptions): Promise<void>;
   longRunProgress(): Promise<LongRunProgress>;

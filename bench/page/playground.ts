@@ -13,6 +13,9 @@ import { ActionsContext } from "../../src/ui/actionsContext";
 import { App } from "../../src/ui/App";
 import type { PageCluster } from "../../src/ui/runtime";
 import { Runtime, createCluster } from "../../src/ui/runtime";
+import { NODE_CONFIG } from "../../src/ui/pageDefaults";
+import { anyStreaming } from "../../src/ui/packets/flows";
+import { setupScript } from "../../src/ui/script/actionScript";
 import { playgroundStore } from "../../src/ui/store/store";
 import "../../src/ui/styles.css";
 import type {
@@ -48,13 +51,23 @@ async function make(seed: number): Promise<PageCluster> {
   return cluster;
 }
 
-/** Starts the page with a master `m` and `replicas` replicas, and waits until they are in sync. */
-async function mount(replicas: number): Promise<Runtime> {
+/**
+ * Starts the page with a master `m` and `replicas` replicas (and, with
+ * `appClient`, an application client `app` on a host of its own writing to
+ * `m`, so the Ledger panel shows), and waits until they are in sync.
+ */
+async function mount(replicas: number, appClient = false): Promise<Runtime> {
   if (runtime) throw new Error("the playground is already mounted");
   const r = new Runtime(playgroundStore, await make(SEED), SEED, make);
   runtime = r;
   const names = Array.from({ length: replicas }, (_, i) => `r${i + 1}`);
-  r.start([{ name: "m" }, ...names.map((name) => ({ name, replicaOf: "m" }))]);
+  const nodes = [{ name: "m" }, ...names.map((name) => ({ name, replicaOf: "m" }))];
+  if (appClient) {
+    const text = `${setupScript({ seed: SEED, config: NODE_CONFIG, nodes })}client app node m\n`;
+    r.start(nodes, { text });
+  } else {
+    r.start(nodes);
+  }
   const root = document.getElementById("root");
   if (!root) throw new Error("playground.html has no #root");
   // As src/ui/main.tsx renders it (this file is not JSX: the bench's TypeScript settings have none).
@@ -81,32 +94,48 @@ function sleep(ms: number): Promise<void> {
 /**
  * Writes on the master at `perSecond` writes per second of virtual time,
  * spread over the run: every few milliseconds of wall time it submits the
- * writes that virtual time has come to since the last look.
+ * writes that virtual time has come to since the last look. By default it is
+ * a client on the master's own host (as redis-benchmark on that machine);
+ * `through` names an application client process to send them through instead.
  */
 class Writer {
   private timer: ReturnType<typeof setInterval> | null = null;
   private startUs = 0;
+  private unsubscribe: () => void = () => undefined;
   written = 0;
+  /** Writes answered OK (the replies arrive as trace events). */
+  acked = 0;
 
-  constructor(private readonly perSecond: number) {}
+  constructor(
+    private readonly perSecond: number,
+    private readonly through = "m",
+    private readonly prefix = "load",
+  ) {}
 
   start(): void {
-    this.startUs = live().now();
+    const cluster = live();
+    this.startUs = cluster.now();
+    this.unsubscribe = cluster.onTrace((events) => {
+      for (const e of events)
+        if (e.type === "reply" && e.client === this.prefix && e.reply.type !== "error")
+          this.acked++;
+    });
     this.timer = setInterval(() => this.tick(), 4);
   }
 
   stop(): void {
     if (this.timer !== null) clearInterval(this.timer);
     this.timer = null;
+    this.unsubscribe();
   }
 
   private tick(): void {
     const cluster = live();
     const due = Math.floor(((cluster.now() - this.startUs) * this.perSecond) / 1e6);
     for (; this.written < due; this.written++) {
-      const key = `load:${this.written % KEY_SPACE}`;
+      const key = `${this.prefix}:${this.written % KEY_SPACE}`;
       // A crashed master refuses; the writes of that moment are lost, as a client's would be.
-      cluster.submit("m", "load", ["SET", key, VALUE]).catch(() => undefined);
+      cluster.submit(this.through, this.prefix, ["SET", key, VALUE]).catch(() => undefined);
     }
   }
 }
@@ -164,28 +193,132 @@ class FrameRecorder {
   }
 }
 
-async function drawingUnderLoad(
-  replicas: number,
-  seconds: number,
-  perSecond: number,
-): Promise<DrawingResult> {
-  const r = await mount(replicas);
+/** The tabbed views: each panel shows one tab at a time, so the bench switches them in turn. */
+const TIMELINE_TABS = ["Log", "Wire", "Sequence", "Offsets", "Your actions"] as const;
+const NODE_TABS = ["Console", "Keys", "INFO"] as const;
+/** Wall time between two switches: over 8 s every tab of every panel is open at some point. */
+const SWITCH_EVERY_MS = 1600;
+/** Writes per second of virtual time of the application client (its writes fill the Ledger). */
+const APP_WRITES_PER_SEC = 10;
+/** How long the load may take to turn into streams before the run gives up on waiting. */
+const STREAM_WAIT_MS = 15_000;
+
+/** Clicks the tab named `name` (its text starts with it) in the tab list labelled `list`. */
+function clickTab(list: string, name: string): void {
+  const tabs = document.querySelector(`[role="tablist"][aria-label="${list}"]`);
+  for (const tab of tabs?.querySelectorAll<HTMLElement>('[role="tab"]') ?? []) {
+    if (tab.textContent?.startsWith(name) && tab.getAttribute("aria-selected") !== "true") {
+      tab.click();
+      return;
+    }
+  }
+}
+
+/** Switches every tabbed panel to its next tab every SWITCH_EVERY_MS, each node panel out of step. */
+class ViewCycler {
+  private turn = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  start(): void {
+    this.show();
+    this.timer = setInterval(() => {
+      this.turn++;
+      this.show();
+    }, SWITCH_EVERY_MS);
+  }
+
+  stop(): void {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private show(): void {
+    clickTab("Timeline views", TIMELINE_TABS[this.turn % TIMELINE_TABS.length] ?? "Log");
+    playgroundStore.getState().order.forEach((node, i) => {
+      clickTab(`${node} views`, NODE_TABS[(this.turn + i) % NODE_TABS.length] ?? "Console");
+    });
+  }
+}
+
+/** Every view the page has, as the bench opens them. */
+const VIEWS: readonly string[] = [
+  "topology (packets, streams)",
+  `node panels (${NODE_TABS.join(", ")} in turn)`,
+  "backlog ring",
+  "ledger",
+  `timeline (${TIMELINE_TABS.join(", ")} in turn)`,
+  "time scrubber",
+  "playback controls",
+  "guide",
+];
+
+async function prepareDrawing(replicas: number): Promise<number> {
+  await mount(replicas, true);
+  // Let the page lay out its panels before its height is read.
+  await sleep(500);
+  return document.documentElement.scrollHeight;
+}
+
+async function drawingUnderLoad(seconds: number, perSecond: number): Promise<DrawingResult> {
+  const r = runtime;
+  if (!r) throw new Error("prepareDrawing first");
   r.setSpeed(1);
   r.setPaused(false);
+  const views = new ViewCycler();
+  views.start();
   const frames = new FrameRecorder();
   frames.start();
   await sleep(1000);
   frames.take();
   await sleep(seconds * 1000);
   const idle = frames.take();
+
   const writer = new Writer(perSecond);
-  const virtualFrom = live().now();
+  const app = new Writer(APP_WRITES_PER_SEC, "app", "app");
+  const loadFrom = performance.now();
   writer.start();
+  app.start();
+  // Slow motion gives way once the links stream (src/ui/packets/flows.ts); measure from there.
+  let streamAfterMs: number | null = null;
+  while (performance.now() - loadFrom < STREAM_WAIT_MS) {
+    const s = playgroundStore.getState();
+    if (anyStreaming(s.flows, s.now)) {
+      streamAfterMs = performance.now() - loadFrom;
+      break;
+    }
+    await sleep(50);
+  }
+  await sleep(1000);
+  frames.take();
+  const from = { us: live().now(), wall: performance.now(), written: writer.written };
+  const ackedFrom = writer.acked;
   await sleep(seconds * 1000);
   const load = frames.take();
+  const to = { us: live().now(), wall: performance.now(), written: writer.written };
+  const acked = writer.acked - ackedFrom;
   writer.stop();
+  app.stop();
+  views.stop();
   frames.stop();
-  return { idle, load, writes: writer.written, virtualSeconds: (live().now() - virtualFrom) / 1e6 };
+  const s = playgroundStore.getState();
+  const masterOffset = s.views.m?.masterReplOffset ?? 0;
+  const replicaOffsets = s.order
+    .filter((n) => n !== "m" && s.views[n]?.role === "slave")
+    .map((n) => s.views[n]?.masterReplOffset ?? 0);
+  return {
+    idle,
+    load,
+    writes: to.written - from.written,
+    ackedWrites: acked,
+    virtualSeconds: (to.us - from.us) / 1e6,
+    wallSeconds: (to.wall - from.wall) / 1000,
+    streamAfterMs,
+    streams: document.querySelectorAll('[data-testid="stream"]').length,
+    packetsDrawn: document.querySelectorAll('[data-testid="packet"]').length,
+    replicaLagBytes: Math.max(0, ...replicaOffsets.map((o) => masterOffset - o)),
+    appWritesPerSec: APP_WRITES_PER_SEC,
+    views: VIEWS,
+  };
 }
 
 /** The faults of the long run, one a minute, in this order, round and round. */
@@ -271,7 +404,12 @@ async function longRunProgress(): Promise<LongRunProgress> {
   };
 }
 
-const api: PlaygroundBenchApi = { drawingUnderLoad, startLongRun, longRunProgress };
+const api: PlaygroundBenchApi = {
+  prepareDrawing,
+  drawingUnderLoad,
+  startLongRun,
+  longRunProgress,
+};
 (window as PlaygroundBenchWindow).__playgroundBench = api;
 const status = document.getElementById("status");
 if (status) status.textContent = "ready";

@@ -90,6 +90,21 @@ describe("playback", () => {
     expect(cluster.time).toBe(16_000 + 160_000);
   });
 
+  it("while the pace is steady, a frame's time goes in one slice, events or not", async () => {
+    const clock = new FakeClock();
+    const cluster = new FakeCluster([5_000, 12_000]);
+    let steady = true;
+    const playback = new Playback(cluster, { clock, visibility: null, steady: () => steady });
+    playback.start();
+    await clock.frame(0);
+    await clock.frame(16);
+    expect(cluster.advances).toEqual([16_000]);
+    steady = false;
+    await clock.frame(16);
+    expect(cluster.advances).toEqual([16_000, 16_000]);
+    expect(cluster.time).toBe(32_000);
+  });
+
   it("keeps speeds between 0.1x and 100x", () => {
     const { playback } = setup();
     playback.setSpeed(0.01);

@@ -37,6 +37,12 @@ export interface PlaybackOptions {
   readonly rate?: (now: VirtualTime) => number;
   /** The next time, besides the cluster's next event, where `rate` may change (a packet's arrival). */
   readonly boundary?: (now: VirtualTime) => VirtualTime | null;
+  /**
+   * While true, `rate` does not change at the cluster's events either (the
+   * page's streams run at the chosen speed): a frame's time then goes in one
+   * slice instead of one per event, which is what lets a busy cluster keep up.
+   */
+  readonly steady?: (now: VirtualTime) => boolean;
   /** After each slice of time: the page moves trace events into its store. */
   readonly onAdvance?: () => void;
   readonly onError?: (error: unknown) => void;
@@ -174,7 +180,10 @@ export class Playback {
       const now = this.cluster.now();
       const rate = rateOf(now);
       const reach = budget * rate;
-      const boundary = this.nextBoundary(now);
+      const boundary =
+        this.options.steady?.(now) === true
+          ? (this.options.boundary?.(now) ?? null)
+          : this.nextBoundary(now);
       let advanceUs: number;
       if (boundary !== null && boundary - now <= reach) {
         advanceUs = Math.max(0, boundary - now);

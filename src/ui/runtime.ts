@@ -11,6 +11,7 @@ import type { TraceEvent } from "../sim/trace";
 import { readConsoleLine } from "./nodes/consoleInput";
 import type { Flight } from "./playback/pacing";
 import { SPEEDS, nextArrival, virtualRate } from "./playback/pacing";
+import { anyStreaming } from "./packets/flows";
 import { setupScript } from "./script/actionScript";
 import type { PageCluster } from "./session/gatedCluster";
 import type { PageAction } from "./session/pageActions";
@@ -103,15 +104,20 @@ export interface LoadScriptOptions {
 
 /** How often node views are fetched when nothing happened (TTLs and INFO's seconds still move). */
 const IDLE_VIEWS_EVERY_WALL_MS = 500;
-/** The most often they are fetched while things happen. */
-const BUSY_VIEWS_EVERY_WALL_MS = 50;
+/**
+ * The most often they are fetched while things happen: ten times a second,
+ * more than a reader can follow, and each fetch costs a round trip to every
+ * node and a render of every panel.
+ */
+const BUSY_VIEWS_EVERY_WALL_MS = 100;
 /** How far a step looks for something visible before it gives up. */
 const STEP_LIMIT_US = 30_000_000;
 
 /**
  * Drives the cluster from the page: starts the nodes, lets the host's
- * `Playback` advance virtual time at the reader's pace (slowed while bytes are
- * in flight, so packets can be seen crossing), turns trace events into store
+ * `Playback` advance virtual time at the reader's pace (slowed while single
+ * packets are in flight, so they can be seen crossing; not while a link
+ * streams: playback/pacing.ts), turns trace events into store
  * updates through `reduceTrace`, and carries out the reader's actions, each
  * recorded as a scenario line. Every call into the cluster goes through the
  * playback's queue, so none runs in the middle of a slice of time.
@@ -151,8 +157,19 @@ export class Runtime implements PlaygroundActions {
     this.cluster = this.session.gate;
     this.store.setState({ seed });
     this.playback = new Playback(this.cluster, {
-      rate: (now) => virtualRate(now, flying(this.store.getState())),
-      boundary: (now) => nextArrival(now, flying(this.store.getState())),
+      rate: (now) => {
+        const s = this.store.getState();
+        return virtualRate(now, flying(s), anyStreaming(s.flows, now));
+      },
+      // While a stream runs the pace is steady: a frame's time goes in one slice.
+      boundary: (now) => {
+        const s = this.store.getState();
+        return anyStreaming(s.flows, now) ? null : nextArrival(now, flying(s));
+      },
+      steady: (now) => {
+        const s = this.store.getState();
+        return anyStreaming(s.flows, now);
+      },
       onAdvance: () => this.flush(),
       onError: (e) => this.report(e),
     });

@@ -192,34 +192,54 @@ const DRAW_REPLICAS = 5;
 const DRAW_WRITES_PER_SEC = 1000;
 const DRAW_SECONDS = 8;
 const DRAW_GOAL_RATIO = 1.25;
+/** The load counts as sustained when writes answered and virtual time both reach 95% of the asked pace. */
+const DRAW_SUSTAINED = 0.95;
+const DRAW_WIDTH = 1440;
+/** The viewport is as tall as the page (every view on screen), up to this. */
+const DRAW_MAX_HEIGHT = 4000;
 
 async function drawingRows(browser: Browser, base: string, options: BenchOptions): Promise<Row[]> {
   options.log(
     `drawing under load: 1 master, ${DRAW_REPLICAS} replicas, ${DRAW_WRITES_PER_SEC} writes/s ` +
-      `of virtual time at 1x, ${DRAW_SECONDS} s idle then ${DRAW_SECONDS} s loaded per run`,
+      `of virtual time at 1x, every view open, ${DRAW_SECONDS} s idle then ${DRAW_SECONDS} s ` +
+      `loaded per run`,
   );
   const results: DrawingResult[] = [];
+  let height = 0;
   const p95 = await repeat(
     options.warmup,
     options.runs,
     async (index) => {
       // A fresh page each run: the page starts its own nodes.
-      const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+      const page = await browser.newPage({ viewport: { width: DRAW_WIDTH, height: 900 } });
       try {
         await page.goto(`${base}bench/page/playground.html`);
         await page.locator("#status", { hasText: "ready" }).waitFor({ state: "attached" });
+        const full = await page.evaluate((replicas) => {
+          const api = (globalThis as PlaygroundBenchWindow).__playgroundBench;
+          if (!api) throw new Error("the playground bench page did not load");
+          return api.prepareDrawing(replicas);
+        }, DRAW_REPLICAS);
+        height = Math.min(DRAW_MAX_HEIGHT, full);
+        await page.setViewportSize({ width: DRAW_WIDTH, height });
         const run = await page.evaluate(
-          ([replicas, seconds, rate]) => {
+          ([seconds, rate]) => {
             const api = (globalThis as PlaygroundBenchWindow).__playgroundBench;
             if (!api) throw new Error("the playground bench page did not load");
-            return api.drawingUnderLoad(replicas, seconds, rate);
+            return api.drawingUnderLoad(seconds, rate);
           },
-          [DRAW_REPLICAS, DRAW_SECONDS, DRAW_WRITES_PER_SEC] as const,
+          [DRAW_SECONDS, DRAW_WRITES_PER_SEC] as const,
         );
+        const load = sustained(run);
         options.log(
           `  idle p95 ${run.idle.p95Ms.toFixed(1)} ms, loaded p95 ${run.load.p95Ms.toFixed(1)} ms, ` +
-            `longest task ${run.load.longestTaskMs.toFixed(0)} ms, ${run.writes} writes in ` +
-            `${run.virtualSeconds.toFixed(1)} s virtual`,
+            `longest task ${run.load.longestTaskMs.toFixed(0)} ms (${run.load.longTasks} over 50 ms); ` +
+            `${run.ackedWrites} writes answered in ${run.virtualSeconds.toFixed(2)} s virtual / ` +
+            `${run.wallSeconds.toFixed(2)} s wall = ${load.perVirtualSecond.toFixed(0)} writes/s ` +
+            `virtual, virtual/wall ${load.virtualPerWall.toFixed(2)}; streams after ` +
+            `${run.streamAfterMs === null ? "never" : `${run.streamAfterMs.toFixed(0)} ms`}, ` +
+            `${run.streams} streams and ${run.packetsDrawn} packets drawn at the end, replicas ` +
+            `${run.replicaLagBytes} B behind`,
         );
         if (index >= 0) results.push(run);
         return run.load.p95Ms;
@@ -232,8 +252,19 @@ async function drawingRows(browser: Browser, base: string, options: BenchOptions
   );
   const idle = figure(results.map((r) => r.idle.p95Ms));
   const longest = Math.max(...results.map((r) => r.load.longestTaskMs));
+  const loads = results.map(sustained);
+  const perVirtual = figure(loads.map((l) => l.perVirtualSecond));
+  const ratio = figure(loads.map((l) => l.virtualPerWall));
+  const held = loads.every(
+    (l) =>
+      l.perVirtualSecond >= DRAW_SUSTAINED * DRAW_WRITES_PER_SEC &&
+      l.virtualPerWall >= DRAW_SUSTAINED,
+  );
   const row = ratioRow({
-    workload: `Drawing under load: p95 frame interval (1 master, ${DRAW_REPLICAS} replicas)`,
+    workload:
+      `Drawing under load: p95 frame interval (1 master, ${DRAW_REPLICAS} replicas; ` +
+      `reached ${perVirtual.median.toFixed(0)} writes/s of virtual time, virtual/wall ` +
+      `${ratio.median.toFixed(2)})`,
     unit: "ms",
     ours: p95,
     reference: idle,
@@ -241,14 +272,36 @@ async function drawingRows(browser: Browser, base: string, options: BenchOptions
     better: "lower",
     goalRatio: DRAW_GOAL_RATIO,
     notes:
-      `${DRAW_WRITES_PER_SEC} SETs per second of virtual time at 1x speed (pacing slows virtual ` +
-      `time while packets fly), the page's default views, ${DRAW_SECONDS} s idle then ` +
-      `${DRAW_SECONDS} s loaded per run, 1440x900 headless Chromium; longest task under load ` +
+      `${DRAW_WRITES_PER_SEC} SETs per second of virtual time at 1x speed from a client on the ` +
+      `master's host, plus ${results[0]?.appWritesPerSec ?? "?"} per second from an application client (so the Ledger shows); ` +
+      `every view open (${results[0]?.views.join("; ") ?? ""}; tabs switched every 1.6 s in ` +
+      `both halves), viewport ${DRAW_WIDTH}x${height} (the whole page), headless Chromium; ` +
+      `${DRAW_SECONDS} s idle, then the load, measured for ${DRAW_SECONDS} s from 1 s after ` +
+      `the links began to stream (slow motion off: src/ui/packets/flows.ts; streams after ` +
+      `${results.map((r) => (r.streamAfterMs === null ? "never" : `${(r.streamAfterMs / 1000).toFixed(1)} s`)).join(", ")}); ` +
+      `writes answered per second of virtual time ${perVirtual.min.toFixed(0)}–` +
+      `${perVirtual.max.toFixed(0)}, virtual/wall ${ratio.min.toFixed(2)}–${ratio.max.toFixed(2)} ` +
+      `(sustained means both ≥ ${DRAW_SUSTAINED * 100}% of the asked pace: ` +
+      `${held ? "yes" : "NO"}); longest task under load ` +
       `${longest > 0 ? `${longest.toFixed(0)} ms` : "under 50 ms"} (goal: none over 50 ms); ` +
-      `writes per run: ${results.map((r) => r.writes).join(", ")}`,
+      `replicas behind at the end: ${results.map((r) => `${r.replicaLagBytes} B`).join(", ")}`,
   });
-  // Both halves of the goal: the ratio, and no task over 50 ms.
-  return [{ ...row, goal: `${row.goal}, no task > 50 ms`, met: row.met === true && longest <= 50 }];
+  // Every part of the goal: the ratio, no task over 50 ms, and a load that was really there.
+  return [
+    {
+      ...row,
+      goal: `${row.goal}, no task > 50 ms, ≥ ${DRAW_SUSTAINED * DRAW_WRITES_PER_SEC} writes/s sustained`,
+      met: row.met === true && longest <= LONG_TASK_BOUND_MS && held,
+    },
+  ];
+}
+
+/** Writes answered per second of virtual time, and virtual seconds per wall second, under load. */
+function sustained(run: DrawingResult): { perVirtualSecond: number; virtualPerWall: number } {
+  return {
+    perVirtualSecond: run.virtualSeconds > 0 ? run.ackedWrites / run.virtualSeconds : 0,
+    virtualPerWall: run.wallSeconds > 0 ? run.virtualSeconds / run.wallSeconds : 0,
+  };
 }
 
 /** What the init script records in a page being loaded. */

@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { formatClock } from "../format/time";
 import { usePlayground } from "../store/store";
 import type { LedgerEntry } from "../../sim/ledger";
@@ -67,7 +68,8 @@ export function LedgerPanel() {
   );
 }
 
-function LedgerRow({ entry: e }: { entry: LedgerEntry }) {
+/** A row is drawn again only when its entry changed (the ledger changes with every acknowledged write). */
+const LedgerRow = memo(function LedgerRow({ entry: e }: { entry: LedgerEntry }) {
   const waited = e.waited === null ? "" : `, WAIT → ${e.waited}`;
   return (
     <tr className={e.lost ? "is-lost" : undefined} data-testid="ledger-row">
@@ -96,7 +98,7 @@ function LedgerRow({ entry: e }: { entry: LedgerEntry }) {
       </td>
     </tr>
   );
-}
+});
 
 function show(value: string | null): string {
   return value === null ? "(nil)" : `"${value}"`;

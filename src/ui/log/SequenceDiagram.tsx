@@ -1,8 +1,10 @@
-import { useState } from "react";
+import { memo, useState } from "react";
 import { formatBytes } from "../format/bytes";
 import { formatLogTime } from "../format/time";
 import type { Packet } from "../store/state";
 import { usePlayground } from "../store/store";
+import type { PlaygroundState } from "../store/state";
+import { useThrottledPlayground } from "../lists/useThrottledPlayground";
 
 const ROW = 26;
 const TOP = 30;
@@ -10,6 +12,10 @@ const WIDTH = 360;
 const LANE_A = 70;
 const LANE_B = WIDTH - 70;
 const SHOWN = 60;
+/** The diagram follows new messages at most four times a second. */
+const LIST_EVERY_MS = 250;
+
+const selectWire = (s: PlaygroundState) => s.wire;
 
 /**
  * A space-time diagram of the messages between two processes, Lamport style:
@@ -20,7 +26,7 @@ const SHOWN = 60;
  */
 export function SequenceDiagram() {
   const order = usePlayground((s) => s.order);
-  const wire = usePlayground((s) => s.wire);
+  const wire = useThrottledPlayground(selectWire, LIST_EVERY_MS);
   const [a, setA] = useState<string>("");
   const [b, setB] = useState<string>("");
   const left = a || order[0] || "";
@@ -96,7 +102,7 @@ export function SequenceDiagram() {
   );
 }
 
-function Message({
+const Message = memo(function Message({
   packet: p,
   row,
   leftToRight,
@@ -119,4 +125,4 @@ function Message({
       </text>
     </g>
   );
-}
+});

@@ -6,6 +6,9 @@ import type { LogEntry, Packet } from "../store/state";
 import { OffsetChart } from "../chart/OffsetChart";
 import { ActionsScript } from "./ActionsScript";
 import { SequenceDiagram } from "./SequenceDiagram";
+import { limitRows, useRenderLimit } from "../lists/useRenderLimit";
+import { useThrottledPlayground } from "../lists/useThrottledPlayground";
+import type { PlaygroundState } from "../store/state";
 import { usePlayground } from "../store/store";
 
 const TABS = [
@@ -16,6 +19,13 @@ const TABS = [
   { id: "actions", label: "Your actions" },
 ] as const;
 type TimelineTab = (typeof TABS)[number]["id"];
+
+/** Newest rows rendered at first in the log and the wire; scrolling to the oldest adds as many again. */
+const LIST_ROWS_STEP = 60;
+
+/** The wire list takes new packets at most four times a second (under load, one arrives each frame). */
+const LIST_EVERY_MS = 250;
+const selectWire = (s: PlaygroundState) => s.wire;
 
 const LEVEL_MARK = { notice: "*", warning: "#", verbose: "-" } as const;
 const KIND_MARK = { fault: "⚡", process: "●", sync: "⇄", log: "" } as const;
@@ -141,17 +151,21 @@ function EventLog({ filter }: { filter: string }) {
   const log = usePlayground((s) => s.log);
   const shown = filter ? log.filter((e) => e.node === filter) : log;
   const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
+  const rendered = useRenderLimit(LIST_ROWS_STEP, true);
   return (
     <ol
       className="event-log"
       ref={ref}
-      onScroll={onScroll}
+      onScroll={(e) => {
+        onScroll();
+        rendered.onScroll(e);
+      }}
       tabIndex={0}
       aria-label="Event log"
       data-testid="event-log"
     >
       {shown.length === 0 && <li className="empty">Nothing yet.</li>}
-      {shown.map((e) => (
+      {limitRows(shown, rendered.limit, true).map((e) => (
         <LogLine key={e.id} entry={e} />
       ))}
     </ol>
@@ -173,19 +187,23 @@ const LogLine = memo(function LogLine({ entry: e }: { entry: LogEntry }) {
 });
 
 function Wire({ filter }: { filter: string }) {
-  const wire = usePlayground((s) => s.wire);
+  const wire = useThrottledPlayground(selectWire, LIST_EVERY_MS);
   const shown = filter ? wire.filter((p) => p.from === filter || p.to === filter) : wire;
   const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
+  const rendered = useRenderLimit(LIST_ROWS_STEP, true);
   return (
     <ol
       className="wire"
       ref={ref}
-      onScroll={onScroll}
+      onScroll={(e) => {
+        onScroll();
+        rendered.onScroll(e);
+      }}
       aria-label="Recent packets"
       data-testid="wire"
     >
       {shown.length === 0 && <li className="empty">No bytes sent yet.</li>}
-      {shown.map((p) => (
+      {limitRows(shown, rendered.limit, true).map((p) => (
         <WireLine key={p.id} packet={p} />
       ))}
     </ol>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeCommand } from "../../engine/resp/encode";
-import { packetKind, packetLabel } from "./packetLabel";
+import { commandCount, packetKind, packetLabel } from "./packetLabel";
 
 const cmd = (...args: string[]) => encodeCommand(args);
 const REPLID = "8f3c2d1e0b9a8f7e6d5c4b3a2f1e0d9c8b7a69a1";
@@ -82,5 +82,15 @@ describe("packetLabel", () => {
     expect(packetLabel("\x00\x01\x02")).toBe("3 B");
     expect(packetKind("\x00\x01\x02")).toBe("data");
     expect(packetLabel(cmd("SET", "k", "v").slice(0, 10))).toBe("10 B");
+  });
+});
+
+describe("commandCount", () => {
+  it("counts whole commands at the start of a chunk, and stops at anything else", () => {
+    const set = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+    expect(commandCount(set + set)).toBe(2);
+    expect(commandCount(`${set}*3\r\n$3\r\nSET`)).toBe(1);
+    expect(commandCount("+OK\r\n")).toBe(0);
+    expect(commandCount("$100\r\nREDIS0011")).toBe(0);
   });
 });

@@ -58,6 +58,31 @@ export function packetKind(bytes: ByteString, hint = ""): PacketKind {
   return order.find((k) => kinds.has(k)) ?? "data";
 }
 
+/**
+ * How many commands (RESP arrays) a chunk starts with, read without copying
+ * their arguments: a stream's rate counts them. Stops at the first frame that
+ * is not a whole command.
+ */
+export function commandCount(bytes: ByteString): number {
+  let count = 0;
+  let pos = 0;
+  while (pos < bytes.length && bytes[pos] === "*") {
+    const header = readLine(bytes, pos + 1);
+    const n = header ? Number(header.line) : NaN;
+    if (!header || !Number.isInteger(n) || n < 0) break;
+    let p = header.next;
+    for (let i = 0; i < n && p >= 0; i++) {
+      const len = bytes[p] === "$" ? readLine(bytes, p + 1) : null;
+      const size = len ? Number(len.line) : NaN;
+      p = len && Number.isInteger(size) && size >= 0 ? len.next + size + 2 : -1;
+    }
+    if (p < 0 || p > bytes.length) break;
+    count++;
+    pos = p;
+  }
+  return count;
+}
+
 function frameKind(frame: Frame, hint: string): PacketKind {
   switch (frame.type) {
     case "rdb":

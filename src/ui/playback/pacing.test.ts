@@ -32,3 +32,9 @@ describe("pacing", () => {
     ).toBe(900);
   });
 });
+
+describe("pacing while a link streams", () => {
+  it("runs at the chosen speed however quick the packets in flight", () => {
+    expect(virtualRate(0, [{ t: 0, deliverAt: 1000 }], true)).toBe(REAL_TIME_RATE);
+  });
+});

@@ -17,10 +17,19 @@ export interface Flight {
  * How fast virtual time runs (µs per wall ms, at 1×). A link's latency is a
  * millisecond, which nobody could see in real time, so while bytes are in
  * flight time slows until the quickest of them takes `FLIGHT_WALL_MS` to cross;
- * when the wires are quiet it runs in real time. This only maps virtual time to
- * wall time (the host's `Playback` calls it): what happens is the same at any pace.
+ * when the wires are quiet it runs in real time. Slow motion is for following
+ * single writes: while any link direction carries a stream (`streaming`; the
+ * rule is in packets/flows.ts: sends too close together to follow one by one,
+ * such as 1,000 writes a second), time runs at the chosen speed and the links
+ * draw the flow with its rate instead. This only maps virtual time to wall
+ * time (the host's `Playback` calls it): what happens is the same at any pace.
  */
-export function virtualRate(now: VirtualTime, flights: readonly Flight[]): number {
+export function virtualRate(
+  now: VirtualTime,
+  flights: readonly Flight[],
+  streaming = false,
+): number {
+  if (streaming) return REAL_TIME_RATE;
   let shortest = Infinity;
   for (const f of flights) {
     if (f.deliverAt > now) shortest = Math.min(shortest, Math.max(1, f.deliverAt - f.t));

@@ -8,6 +8,7 @@ import { formatClock } from "../format/time";
 import { packetKind, packetLabel } from "../packets/packetLabel";
 import { masterOf } from "./selectors";
 import { reduceLedger } from "../ledger/ledgerState";
+import { reduceFlows } from "../packets/flows";
 import type {
   ConsoleLine,
   ConsoleState,
@@ -79,6 +80,7 @@ export function reduceTrace(
     cuts: [...d.cuts].sort(),
     announcement,
     ledger: reduceLedger(state.ledger, events),
+    flows: reduceFlows(state.flows, events),
   };
 }
 

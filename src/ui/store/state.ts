@@ -10,6 +10,8 @@ import type { RunInfo, ScriptError, ScriptState, TimelineState } from "../sessio
 import { initialScriptState } from "../session/sessionState";
 import type { LedgerState } from "../ledger/ledgerState";
 import { EMPTY_LEDGER } from "../ledger/ledgerState";
+import type { Flows } from "../packets/flows";
+import { NO_FLOWS } from "../packets/flows";
 
 /** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
 export interface NodeMeta {
@@ -115,6 +117,8 @@ export interface PlaygroundState {
   readonly links: Readonly<Record<string, Partial<PathSettings>>>;
   /** Writes acknowledged to application clients, lost ones, stale reads (ledger/ledgerState). */
   readonly ledger: LedgerState;
+  /** Traffic per direction, and which directions stream (packets/flows.ts). */
+  readonly flows: Flows;
 
   // UI state
   /** The run's seed (the page's `?seed=`). */
@@ -158,6 +162,7 @@ export function initialState(): PlaygroundState {
     removed: [],
     links: {},
     ledger: EMPTY_LEDGER,
+    flows: NO_FLOWS,
     seed: 1,
     paused: false,
     speed: 1,

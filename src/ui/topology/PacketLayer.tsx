@@ -5,6 +5,8 @@ import { playgroundStore, usePlayground } from "../store/store";
 import type { Packet, PlaygroundState, Point } from "../store/state";
 import { pairKey } from "../store/state";
 import { formatBytes } from "../format/bytes";
+import { flowKey } from "../packets/flows";
+import { drawnStreams } from "./StreamLayer";
 import { pointAlong } from "./topologyLayout";
 
 /** A packet the reader pointed at or tapped, and where (in the frame's pixels). */
@@ -34,8 +36,8 @@ const HELD_AT = 0.42;
 const HELD_SPACING = 0.05;
 
 /**
- * Packets in flight. React renders one `<g>` per packet when packets come and
- * go; their positions change every frame, so those are written straight to
+ * Packets in flight, but for directions that stream (StreamLayer draws those).
+ * React renders one `<g>` per packet when packets come and go; their positions change every frame, so those are written straight to
  * the SVG by one requestAnimationFrame loop fed by a transient store
  * subscription, never through React state. A packet is drawn at
  * (now − sent) / (delivered − sent) of the way along its link; on a cut path it
@@ -48,7 +50,8 @@ export const PacketLayer = memo(function PacketLayer({
   frameRef,
   onInspect,
 }: PacketLayerProps) {
-  const packets = usePlayground((s) => s.packets);
+  // Packets of a streaming direction are drawn as its band (StreamLayer), not one by one.
+  const packets = usePlayground(useShallow(drawnPackets));
   // A Sentinel's PINGs and INFOs are background chatter: drawn as dots, labelled on hover only.
   const sentinels = usePlayground(
     useShallow((s) => s.order.filter((n) => s.nodes[n]?.kind === "sentinel")),
@@ -153,6 +156,14 @@ export const PacketLayer = memo(function PacketLayer({
     </g>
   );
 });
+
+/** The packets drawn one by one: all but those of a direction drawn as a stream. */
+function drawnPackets(s: PlaygroundState): readonly Packet[] {
+  const streams = drawnStreams(s);
+  if (streams.length === 0) return s.packets;
+  const skip = new Set(streams);
+  return s.packets.filter((p) => !skip.has(flowKey(p.from, p.to)));
+}
 
 /**
  * Puts a packet's label beside its link on the side facing away from the rest

@@ -11,6 +11,7 @@ import type { CaptionSide } from "./NodeGlyph";
 import { PacketLayer } from "./PacketLayer";
 import type { InspectedPacket } from "./PacketLayer";
 import { PacketInspector } from "./PacketInspector";
+import { StreamLayer } from "./StreamLayer";
 import { resolveHost, topologyLayout } from "./topologyLayout";
 import type { DropHandlers } from "./useNodeDrag";
 
@@ -44,7 +45,8 @@ function layoutOptions(width: number, levels: number) {
 /**
  * The replication topology: servers as circles and Sentinels as hexagons,
  * links as edges from each replica to its master (dashed from each Sentinel to
- * the master it watches), packets moving on them. React renders every
+ * the master it watches), packets moving on them, or a band with its rate
+ * where a direction streams (StreamLayer). React renders every
  * element; d3 (in topologyLayout) computes where they go; PacketLayer moves
  * packets each frame without React. Dragging a server onto another sends it
  * REPLICAOF that one.
@@ -204,6 +206,7 @@ export function Topology() {
             );
           })}
         </g>
+        <StreamLayer positions={layout.positions} radius={NODE_RADIUS} />
         <PacketLayer
           positions={layout.positions}
           radius={NODE_RADIUS}
