@@ -6,6 +6,7 @@ import type { LogEntry, Packet } from "../store/state";
 import { OffsetChart } from "../chart/OffsetChart";
 import { ActionsScript } from "./ActionsScript";
 import { SequenceDiagram } from "./SequenceDiagram";
+import { describeEarlier } from "../store/logHistory";
 import { usePlayground } from "../store/store";
 
 const TABS = [
@@ -150,6 +151,7 @@ function EventLog({ filter }: { filter: string }) {
       aria-label="Event log"
       data-testid="event-log"
     >
+      <EarlierLine />
       {shown.length === 0 && <li className="empty">Nothing yet.</li>}
       {shown.map((e) => (
         <LogLine key={e.id} entry={e} />
@@ -157,6 +159,18 @@ function EventLog({ filter }: { filter: string }) {
     </ol>
   );
 }
+
+/** What the log let go of a long run, in counts (store/logHistory.ts); nothing until it lets go. */
+const EarlierLine = memo(function EarlierLine() {
+  const earlier = usePlayground((s) => s.logHistory.earlier);
+  const dropped = usePlayground((s) => s.logHistory.droppedEntries);
+  const text = describeEarlier(earlier, dropped);
+  return text === null ? null : (
+    <li className="log-line log-earlier" data-testid="log-earlier">
+      {text}
+    </li>
+  );
+});
 
 const LogLine = memo(function LogLine({ entry: e }: { entry: LogEntry }) {
   const mark = e.kind === "log" && e.level ? LEVEL_MARK[e.level] : KIND_MARK[e.kind];
