@@ -22,7 +22,10 @@ export interface WorkerClusterOptions {
   readonly traceLimit?: number;
 }
 
-/** What a page's cluster keeps of its trace: enough to look back a while, bounded in a long run. */
+/**
+ * What a page's cluster keeps of its trace: enough to look back a while,
+ * bounded in a long run (what it lets go is summarised, traceRetention.ts).
+ */
 export const PAGE_TRACE_LIMIT = 50_000;
 
 /**
