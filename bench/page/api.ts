@@ -94,8 +94,12 @@ export interface LongRunProgress {
     readonly log: number;
     readonly actions: number;
   };
-  /** Trace events the page's cluster keeps. */
+  /** Trace events the page's cluster keeps, and the ones it let go, kept in counts. */
   readonly traceKept: number;
+  readonly traceSummarised: number;
+  /** Trace events the log's summary covers, and the summaries it keeps per kept entry. */
+  readonly logSummarised: number;
+  readonly logSegments: number;
 }
 
 /** What bench/page/playground.html exposes as `window.__playgroundBench`. */
@@ -111,6 +115,8 @@ export interface PlaygroundBenchApi {
    * second of virtual time.
    */
   drawingUnderLoad(seconds: number, perSecond: number): Promise<DrawingResult>;
+  /** Mounts the page with its nodes in sync, paused, before `startLongRun` (the idle baseline). */
+  mountLongRun(options: LongRunOptions): Promise<void>;
   /** Starts the long run at the fastest speed; it stops by itself after `virtualSeconds`. */
   startLongRun(options: LongRunOptions): Promise<void>;
   longRunProgress(): Promise<LongRunProgress>;

@@ -8,6 +8,7 @@
  */
 import { StrictMode, createElement } from "react";
 import { createRoot } from "react-dom/client";
+import { WorkerCluster } from "../../src/host/workerCluster";
 import type { Fault } from "../../src/sim/cluster";
 import { ActionsContext } from "../../src/ui/actionsContext";
 import { App } from "../../src/ui/App";
@@ -341,8 +342,15 @@ let longRunState: {
   timer: ReturnType<typeof setInterval> | null;
 } | null = null;
 
-async function startLongRun(options: LongRunOptions): Promise<void> {
+/** Mounts the long run's page, its nodes in sync and paused: the idle baseline the run is measured against. */
+async function mountLongRun(options: LongRunOptions): Promise<void> {
   const r = await mount(options.replicas);
+  r.setSpeed("max");
+  r.setPaused(true);
+}
+
+async function startLongRun(options: LongRunOptions): Promise<void> {
+  const r = runtime ?? (await mount(options.replicas));
   r.setSpeed("max");
   r.setPaused(false);
   const writer = new Writer(options.writesPerSecond);
@@ -386,6 +394,7 @@ async function longRunProgress(): Promise<LongRunProgress> {
   const s = longRunState;
   if (!s) throw new Error("no long run started");
   const state = playgroundStore.getState();
+  const cluster = live();
   return {
     virtualSeconds: (live().now() - s.startUs) / 1e6,
     wallSeconds: (performance.now() - s.startWall) / 1000,
@@ -401,12 +410,16 @@ async function longRunProgress(): Promise<LongRunProgress> {
       actions: state.actions.length,
     },
     traceKept: live().trace().length,
+    traceSummarised: cluster instanceof WorkerCluster ? cluster.traceSummary().events : 0,
+    logSummarised: state.logHistory.earlier?.events ?? 0,
+    logSegments: state.logHistory.segments.length,
   };
 }
 
 const api: PlaygroundBenchApi = {
   prepareDrawing,
   drawingUnderLoad,
+  mountLongRun,
   startLongRun,
   longRunProgress,
 };

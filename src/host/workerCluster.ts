@@ -1,4 +1,6 @@
 import { Coordinator } from "../sim/coordinator";
+import { TraceRetention } from "./traceRetention";
+import type { TraceSummary } from "./traceSummary";
 import type { WorkerFactory } from "./workerHosts";
 import { WorkerHostSet } from "./workerHosts";
 
@@ -20,7 +22,10 @@ export interface WorkerClusterOptions {
   readonly traceLimit?: number;
 }
 
-/** What a page's cluster keeps of its trace: enough to look back a while, bounded in a long run. */
+/**
+ * What a page's cluster keeps of its trace: enough to look back a while,
+ * bounded in a long run (what it lets go is summarised, traceRetention.ts).
+ */
 export const PAGE_TRACE_LIMIT = 50_000;
 
 /**
@@ -32,6 +37,7 @@ export const PAGE_TRACE_LIMIT = 50_000;
  */
 export class WorkerCluster extends Coordinator {
   private readonly workers: WorkerHostSet;
+  private readonly retention: TraceRetention;
 
   constructor(options: WorkerClusterOptions) {
     const workers = new WorkerHostSet(
@@ -41,10 +47,17 @@ export class WorkerCluster extends Coordinator {
     );
     super(workers, { ...options, traceLimit: options.traceLimit ?? PAGE_TRACE_LIMIT });
     this.workers = workers;
+    this.retention = new TraceRetention(this);
+  }
+
+  /** The trace events the `traceLimit` let go, in counts (see traceRetention.ts). */
+  traceSummary(): TraceSummary {
+    return this.retention.summary();
   }
 
   /** Terminates every worker; the cluster is unusable afterwards. */
   dispose(): void {
+    this.retention.dispose();
     this.workers.dispose();
   }
 }

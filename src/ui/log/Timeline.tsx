@@ -9,6 +9,7 @@ import { SequenceDiagram } from "./SequenceDiagram";
 import { limitRows, useRenderLimit } from "../lists/useRenderLimit";
 import { useThrottledPlayground } from "../lists/useThrottledPlayground";
 import type { PlaygroundState } from "../store/state";
+import { describeEarlier } from "../store/logHistory";
 import { usePlayground } from "../store/store";
 
 const TABS = [
@@ -164,6 +165,7 @@ function EventLog({ filter }: { filter: string }) {
       aria-label="Event log"
       data-testid="event-log"
     >
+      <EarlierLine />
       {shown.length === 0 && <li className="empty">Nothing yet.</li>}
       {limitRows(shown, rendered.limit, true).map((e) => (
         <LogLine key={e.id} entry={e} />
@@ -171,6 +173,18 @@ function EventLog({ filter }: { filter: string }) {
     </ol>
   );
 }
+
+/** What the log let go of a long run, in counts (store/logHistory.ts); nothing until it lets go. */
+const EarlierLine = memo(function EarlierLine() {
+  const earlier = usePlayground((s) => s.logHistory.earlier);
+  const dropped = usePlayground((s) => s.logHistory.droppedEntries);
+  const text = describeEarlier(earlier, dropped);
+  return text === null ? null : (
+    <li className="log-line log-earlier" data-testid="log-earlier">
+      {text}
+    </li>
+  );
+});
 
 const LogLine = memo(function LogLine({ entry: e }: { entry: LogEntry }) {
   const mark = e.kind === "log" && e.level ? LEVEL_MARK[e.level] : KIND_MARK[e.kind];

@@ -212,4 +212,22 @@ describe("reduceTrace on a real cluster's trace", () => {
       true,
     );
   });
+
+  it("keeps the identity of the parts the events left alone, so their views do not render again", () => {
+    const s = boot();
+    const next = reduceTrace(s, [
+      { t: 5, type: "command", node: "m", client: "load", argv: ["SET", "k", "v"] },
+    ]);
+    expect(next).not.toBe(s);
+    expect(next.log).toBe(s.log);
+    expect(next.order).toBe(s.order);
+    expect(next.nodes).toBe(s.nodes);
+    expect(next.cuts).toBe(s.cuts);
+    expect(next.consoles).toBe(s.consoles);
+    expect(next.packets).toBe(s.packets);
+    expect(next.wire).toBe(s.wire);
+    const sent = reduceTrace(next, [send(6, "m", "r1", "*1\r\n$4\r\nPING\r\n")]);
+    expect(sent.wire).not.toBe(next.wire);
+    expect(sent.log).toBe(s.log);
+  });
 });

@@ -9,6 +9,7 @@ import { packetKind, packetLabel } from "../packets/packetLabel";
 import { masterOf } from "./selectors";
 import { reduceLedger } from "../ledger/ledgerState";
 import { reduceFlows } from "../packets/flows";
+import { draftHistory, finishHistory, noteEvent } from "./logHistory";
 import type {
   ConsoleLine,
   ConsoleState,
@@ -64,24 +65,49 @@ export function reduceTrace(
     said: [],
     removed: new Set(state.removed),
   };
-  for (const event of events) apply(d, event);
+  const history = draftHistory(state.logHistory);
+  for (const event of events) {
+    const logged = d.log.length;
+    apply(d, event);
+    noteEvent(history, event, d.log.length > logged ? (d.log[d.log.length - 1]?.id ?? null) : null);
+  }
+  const log = d.log.length > MAX_LOG_ENTRIES ? d.log.slice(-MAX_LOG_ENTRIES) : d.log;
   const announcement =
     d.said.length > 0 ? { id: d.nextId++, text: d.said.slice(-3).join(" ") } : state.announcement;
+  const wire = d.wire.length > MAX_WIRE_ENTRIES ? d.wire.slice(-MAX_WIRE_ENTRIES) : d.wire;
+  const cuts = [...d.cuts].sort();
+  // A part the events left as it was keeps its identity, so the views that
+  // select it do not render again (a new log array made the Log view re-read
+  // its layout on every flush of a long run).
   return {
     ...state,
     now: Math.max(state.now, events[events.length - 1]?.t ?? 0),
     nextId: d.nextId,
-    nodes: d.nodes,
-    order: d.order,
-    packets: d.packets,
-    wire: d.wire.length > MAX_WIRE_ENTRIES ? d.wire.slice(-MAX_WIRE_ENTRIES) : d.wire,
-    consoles: d.consoles,
-    log: d.log.length > MAX_LOG_ENTRIES ? d.log.slice(-MAX_LOG_ENTRIES) : d.log,
-    cuts: [...d.cuts].sort(),
+    nodes: sameRecord(d.nodes, state.nodes) ? state.nodes : d.nodes,
+    order: sameArray(d.order, state.order) ? state.order : d.order,
+    packets: sameArray(d.packets, state.packets) ? state.packets : d.packets,
+    wire: sameArray(wire, state.wire) ? state.wire : wire,
+    consoles: sameRecord(d.consoles, state.consoles) ? state.consoles : d.consoles,
+    log: sameArray(log, state.log) ? state.log : log,
+    logHistory: finishHistory(history, d.log, log),
+    cuts: sameArray(cuts, state.cuts) ? state.cuts : cuts,
     announcement,
     ledger: reduceLedger(state.ledger, events),
     flows: reduceFlows(state.flows, events),
   };
+}
+
+function sameArray<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameRecord<T>(a: Readonly<Record<string, T>>, b: Readonly<Record<string, T>>): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 function apply(d: Draft, e: TraceEvent): void {

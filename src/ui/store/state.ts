@@ -12,6 +12,8 @@ import type { LedgerState } from "../ledger/ledgerState";
 import { EMPTY_LEDGER } from "../ledger/ledgerState";
 import type { Flows } from "../packets/flows";
 import { NO_FLOWS } from "../packets/flows";
+import type { LogHistory } from "./logHistory";
+import { emptyLogHistory } from "./logHistory";
 
 /** What the page knows of a process slot, from `nodeStarted` and `nodeCrashed`. */
 export interface NodeMeta {
@@ -91,6 +93,8 @@ export interface PlaygroundState {
   readonly wire: readonly Packet[];
   readonly consoles: Readonly<Record<string, ConsoleState>>;
   readonly log: readonly LogEntry[];
+  /** What the log let go of a long run, in counts (store/logHistory.ts). */
+  readonly logHistory: LogHistory;
   /** Cut paths, as `a|b` with a < b. */
   readonly cuts: readonly string[];
   /** The latest sentence for screen readers (an aria-live region reads it). */
@@ -148,6 +152,7 @@ export function initialState(): PlaygroundState {
     wire: [],
     consoles: {},
     log: [],
+    logHistory: emptyLogHistory(),
     cuts: [],
     announcement: null,
     nextId: 1,
