@@ -37,6 +37,12 @@ export interface ExecContext {
   readonly expiryIsReadOnly: boolean;
   /** True when the caller is this replica's master link: keys never count as expired. */
   readonly fromMaster: boolean;
+  /**
+   * True while clients are paused (FAILOVER's write pause): the dataset stays
+   * as it is, so an expired key reads as missing but is not deleted
+   * (`checkClientPauseTimeoutAndReturnIfPaused` in `expireIfNeeded`).
+   */
+  readonly expiryPaused: boolean;
   /** `lazyfree-lazy-expire` / `lazyfree-lazy-server-del`: propagate UNLINK instead of DEL. */
   readonly lazyfreeLazyExpire: boolean;
   readonly lazyfreeLazyServerDel: boolean;

@@ -73,6 +73,7 @@ export class Harness {
       nowMs: this.nowMs,
       expiryIsReadOnly: this.role === "replica" && !fromMaster,
       fromMaster,
+      expiryPaused: false,
       lazyfreeLazyExpire: this.lazyfreeLazyExpire,
       lazyfreeLazyServerDel: this.lazyfreeLazyServerDel,
       lazyfreeLazyUserDel: this.lazyfreeLazyUserDel,

@@ -27,6 +27,7 @@ function context(role: "master" | "replica" | "fromMaster", nowMs = NOW) {
     nowMs,
     expiryIsReadOnly: role === "replica",
     fromMaster: role === "fromMaster",
+    expiryPaused: false,
     lazyfreeLazyExpire: false,
     lazyfreeLazyServerDel: false,
     lazyfreeLazyUserDel: false,

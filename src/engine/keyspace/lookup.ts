@@ -20,6 +20,9 @@ export function isKeyExpired(db: Db, key: ByteString, nowMs: number): boolean {
  * - master link on a replica: never expired (the master sends the DEL);
  * - other clients of a replica: expired keys read as missing but stay,
  *   unless `forceDelete` (a write lookup, which only writable replicas reach);
+ * - while clients are paused: expired, but left in place (the dataset must
+ *   not change under a pause; the new master, or the end of the pause,
+ *   expires it);
  * - master: the key is deleted through `ctx.expireKey` (stat + DEL/UNLINK).
  */
 export function expireIfNeeded(
@@ -31,6 +34,7 @@ export function expireIfNeeded(
   if (!isKeyExpired(db, key, ctx.nowMs)) return false;
   if (ctx.fromMaster) return false;
   if (ctx.expiryIsReadOnly && !forceDelete) return true;
+  if (ctx.expiryPaused) return true;
   ctx.expireKey(db, key);
   return true;
 }

@@ -223,6 +223,7 @@ class CommandCall implements ExecContext {
   readonly nowMs: number;
   readonly expiryIsReadOnly: boolean;
   readonly fromMaster: boolean;
+  readonly expiryPaused: boolean;
   dirty = 0;
   forced = false;
   prevented = false;
@@ -238,6 +239,7 @@ class CommandCall implements ExecContext {
     this.nowMs = s.unixTimeMs();
     this.fromMaster = client.flag === "master";
     this.expiryIsReadOnly = s.isReplica && !this.fromMaster;
+    this.expiryPaused = s.failover.writesPaused;
   }
 
   // Read when a command asks (few do), not for every call.

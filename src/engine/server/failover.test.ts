@@ -129,6 +129,22 @@ describe("a coordinated failover", () => {
     expect(field(net, "m", "master_failover_state")).toBe("no-failover");
   });
 
+  it("keeps the dataset still while it waits: a key whose time has come reads as missing but stays", () => {
+    const net = cluster();
+    net.cut("m", "r1");
+    net.cut("m", "r2");
+    expect(say(net, "m", "SET", "k", "v", "PX", "200")).toBe("OK");
+    expect(say(net, "m", "FAILOVER", "TIMEOUT", "3000")).toBe("OK");
+    net.advance(SECOND);
+    expect(say(net, "m", "GET", "k")).toBe("(nil)");
+    expect(say(net, "m", "DBSIZE")).toBe("(integer) 2");
+    expect(field(net, "m", "expired_keys")).toBe("0");
+    net.advance(3 * SECOND);
+    expect(field(net, "m", "master_failover_state")).toBe("no-failover");
+    expect(say(net, "m", "DBSIZE")).toBe("(integer) 1");
+    expect(field(net, "m", "expired_keys")).toBe("1");
+  });
+
   it("sends no replication PING while a failover with a timeout waits", () => {
     const net = cluster();
     net.cut("m", "r1");
