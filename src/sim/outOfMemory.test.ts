@@ -36,6 +36,11 @@ describe("a node out of room for keys", () => {
       type: "simple",
       value: "OK",
     });
+    // Nor does renaming a key: the count stays at the limit.
+    expect(await c.command("m", "c", ["RENAME", "key:0", "renamed"])).toEqual({
+      type: "simple",
+      value: "OK",
+    });
     await c.submit("m", "c", ["SET", "one-too-many", "v"]);
     await c.advance(0);
     expect(c.trace()).toContainEqual(

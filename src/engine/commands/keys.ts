@@ -261,9 +261,11 @@ function renameGeneric(ctx: ExecContext, argv: readonly ByteString[], nx: boolea
     if (nx) return integer(0);
     dbDelete(ctx.db, dst);
   }
+  // Redis adds dst before deleting src; the other way round ends the same and
+  // never counts one key twice against the node's key limit.
+  dbDelete(ctx.db, src);
   dbAdd(ctx.db, dst, value);
   if (expire !== undefined) ctx.db.expires.set(dst, expire);
-  dbDelete(ctx.db, src);
   ctx.markDirty();
   return nx ? integer(1) : OK;
 }
