@@ -37,22 +37,27 @@ export function LedgerPanel() {
           holds it any more.
         </p>
       ) : (
-        <table className="ledger-table">
-          <caption className="sr-only">Writes acknowledged to clients, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">write</th>
-              <th scope="col">accepted by</th>
-              <th scope="col">acknowledged</th>
-              <th scope="col">now</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((e) => (
-              <LedgerRow key={e.id} entry={e} />
-            ))}
-          </tbody>
-        </table>
+        // Newest first, in a box of its own height: it takes a row a tenth of a second under load.
+        <div className="ledger-scroll" role="region" tabIndex={0} aria-label="Acknowledged writes">
+          <table className="ledger-table">
+            <caption className="sr-only">Writes acknowledged to clients, newest first</caption>
+            <thead>
+              <tr>
+                <th scope="col" className="col-write">
+                  write
+                </th>
+                <th scope="col">accepted by</th>
+                <th scope="col">acknowledged</th>
+                <th scope="col">now</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((e) => (
+                <LedgerRow key={e.id} entry={e} />
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {ledger.stale.length > 0 && (
         <ul className="ledger-stale" aria-label="Stale reads">
