@@ -110,6 +110,12 @@ const IDLE_VIEWS_EVERY_WALL_MS = 500;
  * node and a render of every panel.
  */
 const BUSY_VIEWS_EVERY_WALL_MS = 100;
+/**
+ * While a link streams (hundreds of commands a second), offsets and keys
+ * change faster than anyone reads them: four times a second is enough, and
+ * every fetch redraws every panel.
+ */
+const STREAMING_VIEWS_EVERY_WALL_MS = 250;
 /** How far a step looks for something visible before it gives up. */
 const STEP_LIMIT_US = 30_000_000;
 
@@ -195,7 +201,12 @@ export class Runtime implements PlaygroundActions {
     this.playback.start();
     const refresh = (wallMs: number) => {
       if (this.stopped) return;
-      const every = this.viewsStale ? BUSY_VIEWS_EVERY_WALL_MS : IDLE_VIEWS_EVERY_WALL_MS;
+      const s = this.store.getState();
+      const every = !this.viewsStale
+        ? IDLE_VIEWS_EVERY_WALL_MS
+        : anyStreaming(s.flows, s.now)
+          ? STREAMING_VIEWS_EVERY_WALL_MS
+          : BUSY_VIEWS_EVERY_WALL_MS;
       if (!this.viewsInFlight && wallMs - this.lastViewsAt >= every) {
         this.lastViewsAt = wallMs;
         this.enqueue(() => this.refreshViews());
