@@ -2,9 +2,12 @@ import { memo } from "react";
 import { formatClock } from "../format/time";
 import { usePlayground } from "../store/store";
 import type { LedgerEntry } from "../../sim/ledger";
+import { limitRows, useRenderLimit } from "../lists/useRenderLimit";
 import { ledgerCounts } from "./ledgerState";
 
 const MAX_ROWS = 50;
+/** Rows rendered at first (the box shows a handful), more as the reader scrolls down. */
+const ROWS_STEP = 20;
 
 /**
  * The ledger of writes acknowledged to application clients: how many, how
@@ -14,9 +17,11 @@ const MAX_ROWS = 50;
 export function LedgerPanel() {
   const ledger = usePlayground((s) => s.ledger);
   const hasClient = usePlayground((s) => s.order.some((n) => s.nodes[n]?.kind === "client"));
+  const rendered = useRenderLimit(ROWS_STEP);
   if (!hasClient && ledger.entries.length === 0) return null;
   const counts = ledgerCounts(ledger);
   const rows = ledger.entries.slice(-MAX_ROWS).reverse();
+  const shown = limitRows(rows, rendered.limit);
   return (
     <section className="card ledger-card" aria-labelledby="ledger-title" data-testid="ledger">
       <div className="card-head">
@@ -38,7 +43,13 @@ export function LedgerPanel() {
         </p>
       ) : (
         // Newest first, in a box of its own height: it takes a row a tenth of a second under load.
-        <div className="ledger-scroll" role="region" tabIndex={0} aria-label="Acknowledged writes">
+        <div
+          className="ledger-scroll"
+          role="region"
+          tabIndex={0}
+          aria-label="Acknowledged writes"
+          onScroll={rendered.onScroll}
+        >
           <table className="ledger-table">
             <caption className="sr-only">Writes acknowledged to clients, newest first</caption>
             <thead>
@@ -52,7 +63,7 @@ export function LedgerPanel() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((e) => (
+              {shown.map((e) => (
                 <LedgerRow key={e.id} entry={e} />
               ))}
             </tbody>
