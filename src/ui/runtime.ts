@@ -5,6 +5,7 @@ import type { VirtualTime } from "../engine/io";
 import { Playback } from "../host/playback";
 import type { Speed } from "../host/playback";
 import { WorkerCluster } from "../host/workerCluster";
+import type { WorkerFactory } from "../host/workerHosts";
 import type { Fault } from "../sim/cluster";
 import { ClusterError } from "../sim/cluster";
 import type { TraceEvent } from "../sim/trace";
@@ -32,13 +33,22 @@ export type { PageCluster };
  * thread (`?cluster=inprocess`, for comparing and debugging). Everything else
  * talks to the `Cluster` interface.
  */
-export async function createCluster(seed: number, search = ""): Promise<PageCluster> {
-  if (new URLSearchParams(search).get("cluster") === "inprocess") {
+export async function createCluster(
+  seed: number,
+  search = "",
+  createWorker?: WorkerFactory,
+): Promise<PageCluster> {
+  if (inProcess(search)) {
     // Loaded only when asked for: the engine otherwise lives in the node workers alone.
     const { InProcessCluster } = await import("../sim/inProcessCluster");
     return new InProcessCluster({ seed });
   }
-  return new WorkerCluster({ seed });
+  return new WorkerCluster(createWorker ? { seed, createWorker } : { seed });
+}
+
+/** `?cluster=inprocess`: every node in the page's own thread. */
+export function inProcess(search: string): boolean {
+  return new URLSearchParams(search).get("cluster") === "inprocess";
 }
 
 /** What the components may ask of the running cluster. */
