@@ -5,6 +5,7 @@ import type { VirtualTime } from "../engine/io";
 import { Playback } from "../host/playback";
 import type { Speed } from "../host/playback";
 import { WorkerCluster } from "../host/workerCluster";
+import type { WorkerFactory } from "../host/workerHosts";
 import type { Fault } from "../sim/cluster";
 import { ClusterError } from "../sim/cluster";
 import type { TraceEvent } from "../sim/trace";
@@ -32,13 +33,22 @@ export type { PageCluster };
  * thread (`?cluster=inprocess`, for comparing and debugging). Everything else
  * talks to the `Cluster` interface.
  */
-export async function createCluster(seed: number, search = ""): Promise<PageCluster> {
-  if (new URLSearchParams(search).get("cluster") === "inprocess") {
+export async function createCluster(
+  seed: number,
+  search = "",
+  createWorker?: WorkerFactory,
+): Promise<PageCluster> {
+  if (inProcess(search)) {
     // Loaded only when asked for: the engine otherwise lives in the node workers alone.
     const { InProcessCluster } = await import("../sim/inProcessCluster");
     return new InProcessCluster({ seed });
   }
-  return new WorkerCluster({ seed });
+  return new WorkerCluster(createWorker ? { seed, createWorker } : { seed });
+}
+
+/** `?cluster=inprocess`: every node in the page's own thread. */
+export function inProcess(search: string): boolean {
+  return new URLSearchParams(search).get("cluster") === "inprocess";
 }
 
 /** What the components may ask of the running cluster. */
@@ -110,6 +120,12 @@ const IDLE_VIEWS_EVERY_WALL_MS = 500;
  * node and a render of every panel.
  */
 const BUSY_VIEWS_EVERY_WALL_MS = 100;
+/**
+ * While a link streams (hundreds of commands a second), offsets and keys
+ * change faster than anyone reads them: four times a second is enough, and
+ * every fetch redraws every panel.
+ */
+const STREAMING_VIEWS_EVERY_WALL_MS = 250;
 /** How far a step looks for something visible before it gives up. */
 const STEP_LIMIT_US = 30_000_000;
 
@@ -195,7 +211,12 @@ export class Runtime implements PlaygroundActions {
     this.playback.start();
     const refresh = (wallMs: number) => {
       if (this.stopped) return;
-      const every = this.viewsStale ? BUSY_VIEWS_EVERY_WALL_MS : IDLE_VIEWS_EVERY_WALL_MS;
+      const s = this.store.getState();
+      const every = !this.viewsStale
+        ? IDLE_VIEWS_EVERY_WALL_MS
+        : anyStreaming(s.flows, s.now)
+          ? STREAMING_VIEWS_EVERY_WALL_MS
+          : BUSY_VIEWS_EVERY_WALL_MS;
       if (!this.viewsInFlight && wallMs - this.lastViewsAt >= every) {
         this.lastViewsAt = wallMs;
         this.enqueue(() => this.refreshViews());

@@ -2,7 +2,8 @@ import { installHarness } from "../host/harness";
 import { installEmbed } from "./embed/installEmbed";
 import type { PageParams } from "./embed/embedParams";
 import { FIRST_NODES, seedFrom } from "./pageDefaults";
-import { Runtime, createCluster } from "./runtime";
+import { Runtime, createCluster, inProcess } from "./runtime";
+import { WorkerPool } from "./workerPool";
 import { builtinFrom } from "./session/builtins";
 import { openSharedLink, sharedScript } from "./share/openShared";
 import { shareTokenFrom } from "./share/shareLink";
@@ -30,16 +31,21 @@ export interface RuntimeStart {
 export async function startRuntime(store: PlaygroundStore, page: RuntimeStart): Promise<Runtime> {
   const { search, hash, params, harness } = page;
   if (harness) installHarness();
+  const clusterSearch = harness ? "?cluster=inprocess" : search;
+  // `?scenario=NAME` opens a built-in scenario; the guided panel says so when NAME is unknown.
+  const asked = builtinFrom(search);
+  // The first three nodes' workers start loading now, when they are the run the page opens.
+  const pool =
+    !inProcess(clusterSearch) && shareTokenFrom(hash) === null && asked.kind !== "found"
+      ? new WorkerPool(FIRST_NODES.map((n) => n.name))
+      : null;
   // A share link (`#share=v1.…`) opens its run, paused at its moment; a bad one, an empty playground.
   const shared = harness || shareTokenFrom(hash) === null ? null : await sharedScript(hash);
 
   const seed = seedFrom(search);
-  const clusterSearch = harness ? "?cluster=inprocess" : search;
-  const cluster = await createCluster(seed, clusterSearch);
+  const cluster = await createCluster(seed, clusterSearch, pool?.factory);
   const runtime = new Runtime(store, cluster, seed, (s) => createCluster(s, clusterSearch));
   if (harness) return runtime;
-  // `?scenario=NAME` opens a built-in scenario; the guided panel says so when NAME is unknown.
-  const asked = builtinFrom(search);
   const script =
     shared ??
     (asked.kind === "found" ? { text: asked.scenario.text, name: asked.scenario.name } : undefined);

@@ -1,4 +1,4 @@
-import { memo, useLayoutEffect, useRef, useState } from "react";
+import { memo, useState } from "react";
 import type { KeyboardEvent } from "react";
 import { formatBytes, visibleBytes } from "../format/bytes";
 import { formatLogTime } from "../format/time";
@@ -7,10 +7,12 @@ import { OffsetChart } from "../chart/OffsetChart";
 import { ActionsScript } from "./ActionsScript";
 import { SequenceDiagram } from "./SequenceDiagram";
 import { limitRows, useRenderLimit } from "../lists/useRenderLimit";
+import { useStickToBottom } from "../lists/useStickToBottom";
 import { useThrottledPlayground } from "../lists/useThrottledPlayground";
 import type { PlaygroundState } from "../store/state";
 import { describeEarlier } from "../store/logHistory";
 import { usePlayground } from "../store/store";
+import { KeptPanel } from "../tabs/KeptPanel";
 
 const TABS = [
   { id: "log", label: "Log" },
@@ -22,7 +24,13 @@ const TABS = [
 type TimelineTab = (typeof TABS)[number]["id"];
 
 /** Newest rows rendered at first in the log and the wire; scrolling to the oldest adds as many again. */
-const LIST_ROWS_STEP = 60;
+const LOG_ROWS_STEP = 60;
+/**
+ * The wire's rows are all new each time its tab is shown under load (a
+ * thousand packets a second), and each is built, styled and laid out: two
+ * boxes' worth is enough to start with.
+ */
+const WIRE_ROWS_STEP = 40;
 
 /** The wire list takes new packets at most four times a second (under load, one arrives each frame). */
 const LIST_EVERY_MS = 250;
@@ -95,7 +103,9 @@ export function Timeline() {
         aria-labelledby="timeline-tab-log"
         hidden={tab !== "log"}
       >
-        {tab === "log" && <EventLog filter={filter} />}
+        <KeptPanel shown={tab === "log"}>
+          <EventLog filter={filter} />
+        </KeptPanel>
       </div>
       <div
         id="timeline-panel-wire"
@@ -103,7 +113,9 @@ export function Timeline() {
         aria-labelledby="timeline-tab-wire"
         hidden={tab !== "wire"}
       >
-        {tab === "wire" && <Wire filter={filter} />}
+        <KeptPanel shown={tab === "wire"}>
+          <Wire filter={filter} />
+        </KeptPanel>
       </div>
       <div
         id="timeline-panel-sequence"
@@ -111,7 +123,9 @@ export function Timeline() {
         aria-labelledby="timeline-tab-sequence"
         hidden={tab !== "sequence"}
       >
-        {tab === "sequence" && <SequenceDiagram />}
+        <KeptPanel shown={tab === "sequence"}>
+          <SequenceDiagram />
+        </KeptPanel>
       </div>
       <div
         id="timeline-panel-chart"
@@ -119,7 +133,9 @@ export function Timeline() {
         aria-labelledby="timeline-tab-chart"
         hidden={tab !== "chart"}
       >
-        {tab === "chart" && <OffsetChart />}
+        <KeptPanel shown={tab === "chart"}>
+          <OffsetChart />
+        </KeptPanel>
       </div>
       <div
         id="timeline-panel-actions"
@@ -127,32 +143,19 @@ export function Timeline() {
         aria-labelledby="timeline-tab-actions"
         hidden={tab !== "actions"}
       >
-        {tab === "actions" && <ActionsScript />}
+        <KeptPanel shown={tab === "actions"}>
+          <ActionsScript />
+        </KeptPanel>
       </div>
     </div>
   );
-}
-
-/** Keeps a scrolled list pinned to its newest entry unless the reader scrolled up. */
-function useStickToBottom<T extends HTMLElement>(dep: unknown) {
-  const ref = useRef<T>(null);
-  const stick = useRef(true);
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (el && stick.current) el.scrollTop = el.scrollHeight;
-  }, [dep]);
-  const onScroll = () => {
-    const el = ref.current;
-    if (el) stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 24;
-  };
-  return { ref, onScroll };
 }
 
 function EventLog({ filter }: { filter: string }) {
   const log = usePlayground((s) => s.log);
   const shown = filter ? log.filter((e) => e.node === filter) : log;
   const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
-  const rendered = useRenderLimit(LIST_ROWS_STEP, true);
+  const rendered = useRenderLimit(LOG_ROWS_STEP, true);
   return (
     <ol
       className="event-log"
@@ -204,7 +207,7 @@ function Wire({ filter }: { filter: string }) {
   const wire = useThrottledPlayground(selectWire, LIST_EVERY_MS);
   const shown = filter ? wire.filter((p) => p.from === filter || p.to === filter) : wire;
   const { ref, onScroll } = useStickToBottom<HTMLOListElement>(shown);
-  const rendered = useRenderLimit(LIST_ROWS_STEP, true);
+  const rendered = useRenderLimit(WIRE_ROWS_STEP, true);
   return (
     <ol
       className="wire"

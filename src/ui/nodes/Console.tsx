@@ -1,6 +1,7 @@
-import { useEffect, useLayoutEffect, useRef, useState } from "react";
+import { memo, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { useActions } from "../actionsContext";
+import { useStickToBottom } from "../lists/useStickToBottom";
 import { usePlayground } from "../store/store";
 
 const HISTORY_LIMIT = 100;
@@ -11,7 +12,7 @@ const EMPTY: readonly never[] = [];
  * the history; replies print exactly as redis-cli prints them. The output is
  * an aria-live log, so screen readers read each reply as it arrives.
  */
-export function Console({
+export const Console = memo(function Console({
   node,
   port = 6379,
   sentinel = false,
@@ -29,23 +30,7 @@ export function Console({
   const history = useRef<string[]>([]);
   const cursor = useRef<number | null>(null);
   const draft = useRef("");
-  const outputRef = useRef<HTMLDivElement>(null);
-  const stick = useRef(true);
-
-  useLayoutEffect(() => {
-    const out = outputRef.current;
-    if (out && stick.current) out.scrollTop = out.scrollHeight;
-  }, [lines]);
-
-  useEffect(() => {
-    const out = outputRef.current;
-    if (!out) return;
-    const onScroll = () => {
-      stick.current = out.scrollHeight - out.scrollTop - out.clientHeight < 24;
-    };
-    out.addEventListener("scroll", onScroll, { passive: true });
-    return () => out.removeEventListener("scroll", onScroll);
-  }, []);
+  const output = useStickToBottom<HTMLDivElement>(lines);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -56,7 +41,7 @@ export function Console({
       if (h.length > HISTORY_LIMIT) h.shift();
     }
     cursor.current = null;
-    stick.current = true;
+    output.follow();
     setInput("");
     actions.submitLine(node, line);
   };
@@ -93,7 +78,8 @@ export function Console({
   return (
     <div className="console" data-testid={`console-${node}`}>
       <div
-        ref={outputRef}
+        ref={output.ref}
+        onScroll={output.onScroll}
         className="console-output"
         role="log"
         aria-live="polite"
@@ -160,4 +146,4 @@ export function Console({
       </form>
     </div>
   );
-}
+});

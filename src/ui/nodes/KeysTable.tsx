@@ -18,14 +18,18 @@ const STATUS_TEXT = {
   missing: "missing here",
 } as const;
 
-/** Rows rendered at first, and added each time the reader scrolls to the last (the view holds up to 200). */
-const KEY_ROWS_STEP = 40;
+/**
+ * Rows rendered at first, and added each time the reader scrolls to the last
+ * (the view holds up to 200). The box shows a handful; every row rendered is
+ * styled and laid out again each time the tab is shown.
+ */
+const KEY_ROWS_STEP = 20;
 
 /**
  * A node's keyspace: key, type, value and TTL, with every key that differs
  * from its master's marked in words (and colour).
  */
-export function KeysTable({ node }: { node: string }) {
+export const KeysTable = memo(function KeysTable({ node }: { node: string }) {
   const { keys, dbsize, master, masterKeys } = usePlayground(
     useShallow((s) => {
       const m = masterOf(s, node);
@@ -55,10 +59,16 @@ export function KeysTable({ node }: { node: string }) {
         <table className="keys-table" data-testid={`keys-${node}`}>
           <thead>
             <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Type</th>
+              <th scope="col" className="col-key">
+                Key
+              </th>
+              <th scope="col" className="col-type">
+                Type
+              </th>
               <th scope="col">Value</th>
-              <th scope="col">TTL</th>
+              <th scope="col" className="col-ttl">
+                TTL
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -75,7 +85,7 @@ export function KeysTable({ node }: { node: string }) {
       </div>
     </div>
   );
-}
+});
 
 interface KeyRowProps {
   readonly keyView: KeyView;

@@ -14,6 +14,7 @@ import { SentinelPanel } from "./SentinelPanel";
 import { ClientPanel } from "../ledger/ClientPanel";
 import { settingsText } from "../topology/Edge";
 import { pairKey } from "../store/state";
+import { KeptPanel } from "../tabs/KeptPanel";
 
 const TABS = [
   { id: "console", label: "Console" },
@@ -32,6 +33,10 @@ export const NodePanel = memo(function NodePanel({ name }: { name: string }) {
 /**
  * One redis-server: its role, offset and link in words, the actions that
  * break or mend it, and tabs for its console, keyspace and `INFO replication`.
+ * It draws again whenever the node's offset moves (a few times a second under
+ * load); its parts are memoised so that only the figures change, not the
+ * console, the keys or the buttons (React rewrites an input's name and type
+ * each time it renders one).
  */
 const ServerPanel = memo(function ServerPanel({ name }: { name: string }) {
   const [tab, setTab] = useState<TabId>("console");
@@ -160,9 +165,11 @@ const ServerPanel = memo(function ServerPanel({ name }: { name: string }) {
           className="tab-panel"
           hidden={tab !== t.id}
         >
-          {t.id === "console" && <Console node={name} />}
-          {t.id === "keys" && tab === "keys" && <KeysTable node={name} />}
-          {t.id === "info" && tab === "info" && <InfoReplication node={name} />}
+          <KeptPanel shown={tab === t.id}>
+            {t.id === "console" && <Console node={name} />}
+            {t.id === "keys" && <KeysTable node={name} />}
+            {t.id === "info" && <InfoReplication node={name} />}
+          </KeptPanel>
         </div>
       ))}
     </article>
@@ -170,7 +177,7 @@ const ServerPanel = memo(function ServerPanel({ name }: { name: string }) {
 });
 
 /** A full sync on its way to this node: how many bytes of the RDB have arrived. */
-function SyncProgress({ name }: { name: string }) {
+const SyncProgress = memo(function SyncProgress({ name }: { name: string }) {
   const rdb = usePlayground(
     useShallow((s) => {
       const p = s.packets.find((q) => q.to === name && q.kind === "rdb");
@@ -185,9 +192,9 @@ function SyncProgress({ name }: { name: string }) {
       <span>{text}</span>
     </div>
   );
-}
+});
 
-function InfoReplication({ node }: { node: string }) {
+const InfoReplication = memo(function InfoReplication({ node }: { node: string }) {
   const text = usePlayground((s) => s.views[node]?.infoReplication ?? "");
   return (
     <pre
@@ -199,7 +206,7 @@ function InfoReplication({ node }: { node: string }) {
       {text.trimEnd()}
     </pre>
   );
-}
+});
 
 interface NodeActionsProps {
   readonly name: string;
@@ -212,7 +219,13 @@ interface NodeActionsProps {
 let writeCounter = 0;
 
 /** The break-it buttons of one node. Every one of them is a real command or fault. */
-function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
+const NodeActions = memo(function NodeActions({
+  name,
+  running,
+  role,
+  master,
+  cut,
+}: NodeActionsProps) {
   const actions = useActions();
   const targets = usePlayground(
     useShallow((s) =>
@@ -312,7 +325,7 @@ function NodeActions({ name, running, role, master, cut }: NodeActionsProps) {
       {master && <LinkPreset replica={name} master={master} />}
     </div>
   );
-}
+});
 
 const LINK_PRESETS = [
   { id: "lan", label: "LAN: 1 ms", settings: { latencyUs: 1000, bandwidthBytesPerSec: 0 } },
