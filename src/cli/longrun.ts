@@ -64,8 +64,7 @@ export const BOUNDS = {
 /** Samples of the idle page before the load starts (2 s apart). */
 const IDLE_SAMPLES = 3;
 
-interface Sample extends LongRunProgress {
-  readonly mainHeapMB: number;
+interface Sample extends LongRunProgress, MainHeap {
   readonly browserRssMB: number;
   /** The same by Chromium process type (the renderer holds the page and its node workers). */
   readonly rssByTypeMB: Record<string, number>;
@@ -203,15 +202,29 @@ function treeRssMB(pid: number): { total: number; byType: Record<string, number>
   return { total, byType };
 }
 
-async function mainHeapMB(page: Page): Promise<number> {
+/** The page's main-thread heap after a GC (used, and reserved by V8), and its DOM's size. */
+async function mainHeap(page: Page): Promise<MainHeap> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send("HeapProfiler.collectGarbage");
-    const { usedSize } = await cdp.send("Runtime.getHeapUsage");
-    return usedSize / 2 ** 20;
+    const { usedSize, totalSize } = await cdp.send("Runtime.getHeapUsage");
+    const { nodes, jsEventListeners } = await cdp.send("Memory.getDOMCounters");
+    return {
+      mainHeapMB: usedSize / 2 ** 20,
+      mainHeapTotalMB: totalSize / 2 ** 20,
+      domNodes: nodes,
+      jsEventListeners,
+    };
   } finally {
     await cdp.detach();
   }
+}
+
+interface MainHeap {
+  readonly mainHeapMB: number;
+  readonly mainHeapTotalMB: number;
+  readonly domNodes: number;
+  readonly jsEventListeners: number;
 }
 
 function progress(page: Page): Promise<LongRunProgress> {
@@ -305,17 +318,16 @@ async function main(): Promise<number> {
       await api.mountLongRun(o);
     }, runOptions);
     // The idle baseline: the page with its nodes in sync and paused, as a reader first sees it.
-    const idle: {
-      mainHeapMB: number;
+    const idle: (MainHeap & {
       browserRssMB: number;
       rssByTypeMB: Record<string, number>;
       workerHeaps: readonly WorkerHeap[];
-    }[] = [];
+    })[] = [];
     for (let i = 0; i < IDLE_SAMPLES; i++) {
       await page.waitForTimeout(2000);
       const rss = pid > 0 ? treeRssMB(pid) : { total: 0, byType: {} };
       idle.push({
-        mainHeapMB: await mainHeapMB(page),
+        ...(await mainHeap(page)),
         browserRssMB: rss.total,
         rssByTypeMB: rss.byType,
         workerHeaps: await workers.sample(),
@@ -362,7 +374,7 @@ async function main(): Promise<number> {
       const rss = pid > 0 ? treeRssMB(pid) : { total: 0, byType: {} };
       const sample: Sample = {
         ...p,
-        mainHeapMB: await mainHeapMB(page),
+        ...(await mainHeap(page)),
         browserRssMB: rss.total,
         rssByTypeMB: rss.byType,
         workerHeaps: await workers.sample(),
@@ -404,6 +416,13 @@ async function main(): Promise<number> {
       writes: last?.writes ?? 0,
       faults: last?.faults ?? 0,
       maxMainHeapMB: max((s) => s.mainHeapMB),
+      /** What V8 reserved for the main thread's heap, and the DOM: a leak there shows in RSS, not in `mainHeapMB`. */
+      maxMainHeapTotalMB: max((s) => s.mainHeapTotalMB),
+      domNodes: { first: samples[0]?.domNodes ?? 0, max: max((s) => s.domNodes) },
+      jsEventListeners: {
+        first: samples[0]?.jsEventListeners ?? 0,
+        max: max((s) => s.jsEventListeners),
+      },
       finalMainHeapMB: last?.mainHeapMB ?? 0,
       idleBrowserRssMB: idleRssMB,
       idleMainHeapMB: Math.max(...idle.map((s) => s.mainHeapMB)),
@@ -430,6 +449,9 @@ async function main(): Promise<number> {
       `browser resident memory, all processes: idle ${idleRssMB.toFixed(0)} MB, max ` +
         `${summary.maxBrowserRssMB.toFixed(0)} MB (bound: idle + ${BOUNDS.browserRssAboveIdleMB} = ` +
         `${rssBoundMB.toFixed(0)} MB): ${met.browserRss ? "met" : "NOT met"}`,
+      `main heap reserved: max ${summary.maxMainHeapTotalMB.toFixed(1)} MB; DOM nodes ` +
+        `${summary.domNodes.first} first, ${summary.domNodes.max} max; JS event listeners ` +
+        `${summary.jsEventListeners.first} first, ${summary.jsEventListeners.max} max`,
       `node worker heaps after GC (first / max / last MB): ` +
         Object.entries(summary.workerHeapsMB)
           .map(([n, w]) => `${n} ${w.first.toFixed(1)}/${w.max.toFixed(1)}/${w.last.toFixed(1)}`)
