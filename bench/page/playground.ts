@@ -409,7 +409,8 @@ async function longRunProgress(): Promise<LongRunProgress> {
       log: state.log.length,
       actions: state.actions.length,
     },
-    traceKept: live().trace().length,
+    // Counted, not read: reading the kept trace decodes it.
+    traceKept: cluster instanceof WorkerCluster ? cluster.traceKept() : cluster.trace().length,
     traceSummarised: cluster instanceof WorkerCluster ? cluster.traceSummary().events : 0,
     logSummarised: state.logHistory.earlier?.events ?? 0,
     logSegments: state.logHistory.segments.length,

@@ -8,7 +8,8 @@
  * page's main-thread JavaScript heap after a forced GC (CDP), the browser's
  * resident memory (every process of it: the workers live in the renderer),
  * and how responsive the page is (frame intervals, long tasks, how late a
- * zero-delay timeout runs). It prints a table and writes bench/longrun.json;
+ * zero-delay timeout runs), and each node worker's heap after a forced GC
+ * (CDP, src/cli/bench/workerHeaps.ts). It prints a table and writes bench/longrun.json;
  * it exits 1 when a bound below is exceeded.
  *
  *   --virtual-seconds N   virtual time to run (default 3600)
@@ -19,6 +20,8 @@
  *   --out FILE            where the JSON goes (default bench/longrun.json)
  *   --cpu-profile FILE    also write a CPU profile of the page's main thread
  *   --heap-profile FILE   also write a sampling profile of what it allocates
+ *   --worker-profile DIR  also write, per node worker, a sampling profile of
+ *                         what it still holds at the end (DIR/<worker>.heapprofile)
  *   --screenshot FILE     and a screenshot of the page at the end
  */
 import { execFileSync } from "node:child_process";
@@ -35,6 +38,8 @@ import { chromiumUseOptions } from "../../scripts/chromium.mjs";
 import { buildPages } from "./bench/browser";
 import { describeMachine } from "./bench/machine";
 import { REDIS_SERVER, freePort } from "./bench/redis";
+import type { WorkerHeap } from "./bench/workerHeaps";
+import { WorkerHeaps } from "./bench/workerHeaps";
 
 const ROOT = resolve(import.meta.dirname, "../..");
 
@@ -59,11 +64,12 @@ export const BOUNDS = {
 /** Samples of the idle page before the load starts (2 s apart). */
 const IDLE_SAMPLES = 3;
 
-interface Sample extends LongRunProgress {
-  readonly mainHeapMB: number;
+interface Sample extends LongRunProgress, MainHeap {
   readonly browserRssMB: number;
   /** The same by Chromium process type (the renderer holds the page and its node workers). */
   readonly rssByTypeMB: Record<string, number>;
+  /** Each node worker's JS heap after a GC (the workers live in the renderer). */
+  readonly workerHeaps: readonly WorkerHeap[];
 }
 
 interface Options extends LongRunOptions {
@@ -73,13 +79,16 @@ interface Options extends LongRunOptions {
   readonly cpuProfile: string | null;
   /** Where to write a sampling heap profile (what the main thread allocates), if anywhere. */
   readonly heapProfile: string | null;
+  /** A directory for each node worker's sampling profile of what it holds, if any. */
+  readonly workerProfile: string | null;
   /** Where to write a screenshot of the page at the end, if anywhere. */
   readonly screenshot: string | null;
 }
 
 const USAGE =
   "usage: npm run longrun -- [--virtual-seconds N] [--writes N] [--fault-every N] " +
-  "[--sample-every N] [--quick] [--out FILE] [--cpu-profile FILE] [--heap-profile FILE] [--screenshot FILE]";
+  "[--sample-every N] [--quick] [--out FILE] [--cpu-profile FILE] [--heap-profile FILE] " +
+  "[--worker-profile DIR] [--screenshot FILE]";
 
 function parseArgs(args: readonly string[]): Options | string {
   const o = {
@@ -91,6 +100,7 @@ function parseArgs(args: readonly string[]): Options | string {
     out: resolve(ROOT, "bench/longrun.json") as string | null,
     cpuProfile: null as string | null,
     heapProfile: null as string | null,
+    workerProfile: null as string | null,
     screenshot: null as string | null,
   };
   const positive = (flag: string, v: string | undefined): number | string =>
@@ -140,6 +150,12 @@ function parseArgs(args: readonly string[]): Options | string {
         o.heapProfile = resolve(file);
         break;
       }
+      case "--worker-profile": {
+        const dir = value();
+        if (dir === undefined) return `--worker-profile needs a directory\n${USAGE}`;
+        o.workerProfile = resolve(dir);
+        break;
+      }
       case "--screenshot": {
         const file = value();
         if (file === undefined) return `--screenshot needs a file name\n${USAGE}`;
@@ -186,15 +202,29 @@ function treeRssMB(pid: number): { total: number; byType: Record<string, number>
   return { total, byType };
 }
 
-async function mainHeapMB(page: Page): Promise<number> {
+/** The page's main-thread heap after a GC (used, and reserved by V8), and its DOM's size. */
+async function mainHeap(page: Page): Promise<MainHeap> {
   const cdp = await page.context().newCDPSession(page);
   try {
     await cdp.send("HeapProfiler.collectGarbage");
-    const { usedSize } = await cdp.send("Runtime.getHeapUsage");
-    return usedSize / 2 ** 20;
+    const { usedSize, totalSize } = await cdp.send("Runtime.getHeapUsage");
+    const { nodes, jsEventListeners } = await cdp.send("Memory.getDOMCounters");
+    return {
+      mainHeapMB: usedSize / 2 ** 20,
+      mainHeapTotalMB: totalSize / 2 ** 20,
+      domNodes: nodes,
+      jsEventListeners,
+    };
   } finally {
     await cdp.detach();
   }
+}
+
+interface MainHeap {
+  readonly mainHeapMB: number;
+  readonly mainHeapTotalMB: number;
+  readonly domNodes: number;
+  readonly jsEventListeners: number;
 }
 
 function progress(page: Page): Promise<LongRunProgress> {
@@ -213,6 +243,12 @@ function row(s: Sample): string {
     String(s.faults).padStart(6),
     s.mainHeapMB.toFixed(1).padStart(8),
     s.browserRssMB.toFixed(0).padStart(8),
+    (s.rssByTypeMB["renderer"] ?? 0).toFixed(0).padStart(6),
+    s.workerHeaps
+      .reduce((sum, w) => sum + w.usedMB, 0)
+      .toFixed(1)
+      .padStart(7),
+    (s.workerHeaps.find((w) => w.name === MASTER_WORKER)?.usedMB ?? 0).toFixed(1).padStart(6),
     s.frames.p95Ms.toFixed(1).padStart(7),
     s.frames.longestTaskMs.toFixed(0).padStart(7),
     s.timeoutDelayMs.toFixed(1).padStart(7),
@@ -224,7 +260,11 @@ function row(s: Sample): string {
 }
 
 const HEADER =
-  " virt s  wall s    writes faults heap MB   RSS MB p95 ms task ms  lag ms  log/wire/pkts/acts   trace summarised";
+  " virt s  wall s    writes faults heap MB   RSS MB rendr wrk MB  m MB p95 ms task ms  lag ms" +
+  "  log/wire/pkts/acts   trace summarised";
+
+/** The master's worker (src/host/workerHosts.ts names each after its process). */
+const MASTER_WORKER = "node m";
 
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
@@ -262,25 +302,35 @@ async function main(): Promise<number> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`http://127.0.0.1:${port}/bench/page/playground.html`);
     await page.locator("#status", { hasText: "ready" }).waitFor({ state: "attached" });
-    const { sampleEverySeconds, out, cpuProfile, heapProfile, screenshot, ...runOptions } = opts;
+    const {
+      sampleEverySeconds,
+      out,
+      cpuProfile,
+      heapProfile,
+      workerProfile,
+      screenshot,
+      ...runOptions
+    } = opts;
+    const workers = await WorkerHeaps.attach(page);
     await page.evaluate(async (o) => {
       const api = (globalThis as PlaygroundBenchWindow).__playgroundBench;
       if (!api) throw new Error("the playground bench page did not load");
       await api.mountLongRun(o);
     }, runOptions);
     // The idle baseline: the page with its nodes in sync and paused, as a reader first sees it.
-    const idle: {
-      mainHeapMB: number;
+    const idle: (MainHeap & {
       browserRssMB: number;
       rssByTypeMB: Record<string, number>;
-    }[] = [];
+      workerHeaps: readonly WorkerHeap[];
+    })[] = [];
     for (let i = 0; i < IDLE_SAMPLES; i++) {
       await page.waitForTimeout(2000);
       const rss = pid > 0 ? treeRssMB(pid) : { total: 0, byType: {} };
       idle.push({
-        mainHeapMB: await mainHeapMB(page),
+        ...(await mainHeap(page)),
         browserRssMB: rss.total,
         rssByTypeMB: rss.byType,
+        workerHeaps: await workers.sample(),
       });
     }
     const idleRssMB = Math.max(...idle.map((s) => s.browserRssMB));
@@ -289,8 +339,10 @@ async function main(): Promise<number> {
       `idle page (nodes in sync, paused): browser RSS ${idleRssMB.toFixed(0)} MB ` +
         `(${Object.entries(idle[idle.length - 1]?.rssByTypeMB ?? {})
           .map(([k, v]) => `${k} ${v.toFixed(0)}`)
-          .join(", ")}), main heap ${idle[idle.length - 1]?.mainHeapMB.toFixed(1) ?? "?"} MB\n`,
+          .join(", ")}), main heap ${idle[idle.length - 1]?.mainHeapMB.toFixed(1) ?? "?"} MB, ` +
+        `worker heaps ${describeWorkers(idle[idle.length - 1]?.workerHeaps ?? [])}\n`,
     );
+    if (workerProfile !== null) await workers.startSampling();
     const profiler =
       cpuProfile !== null || heapProfile !== null ? await page.context().newCDPSession(page) : null;
     if (profiler && heapProfile !== null)
@@ -322,9 +374,10 @@ async function main(): Promise<number> {
       const rss = pid > 0 ? treeRssMB(pid) : { total: 0, byType: {} };
       const sample: Sample = {
         ...p,
-        mainHeapMB: await mainHeapMB(page),
+        ...(await mainHeap(page)),
         browserRssMB: rss.total,
         rssByTypeMB: rss.byType,
+        workerHeaps: await workers.sample(),
       };
       samples.push(sample);
       process.stderr.write(row(sample) + "\n");
@@ -344,6 +397,15 @@ async function main(): Promise<number> {
       writeFileSync(cpuProfile, JSON.stringify(profile));
       process.stderr.write(`wrote ${cpuProfile}\n`);
     }
+    if (workerProfile !== null) {
+      mkdirSync(workerProfile, { recursive: true });
+      for (const [name, profile] of await workers.stopSampling()) {
+        const file = join(workerProfile, `${name.replace(/\W+/g, "-")}.heapprofile`);
+        writeFileSync(file, JSON.stringify(profile));
+        process.stderr.write(`wrote ${file}\n`);
+      }
+    }
+    await workers.detach();
     await browser.close();
 
     const max = (f: (s: Sample) => number) => Math.max(...samples.map(f));
@@ -354,11 +416,21 @@ async function main(): Promise<number> {
       writes: last?.writes ?? 0,
       faults: last?.faults ?? 0,
       maxMainHeapMB: max((s) => s.mainHeapMB),
+      /** What V8 reserved for the main thread's heap, and the DOM: a leak there shows in RSS, not in `mainHeapMB`. */
+      maxMainHeapTotalMB: max((s) => s.mainHeapTotalMB),
+      domNodes: { first: samples[0]?.domNodes ?? 0, max: max((s) => s.domNodes) },
+      jsEventListeners: {
+        first: samples[0]?.jsEventListeners ?? 0,
+        max: max((s) => s.jsEventListeners),
+      },
       finalMainHeapMB: last?.mainHeapMB ?? 0,
       idleBrowserRssMB: idleRssMB,
       idleMainHeapMB: Math.max(...idle.map((s) => s.mainHeapMB)),
       maxBrowserRssMB: max((s) => s.browserRssMB),
       maxRendererRssMB: max((s) => s.rssByTypeMB["renderer"] ?? 0),
+      /** Each node worker's heap: at the first sample, the largest, and at the last. */
+      workerHeapsMB: workerHeapSummary(samples),
+      longTasks: samples.reduce((sum, s) => sum + s.frames.longTasks, 0),
       longestTaskMs: max((s) => s.frames.longestTaskMs),
       maxP95FrameMs: max((s) => s.frames.p95Ms),
       maxTimeoutDelayMs: max((s) => s.timeoutDelayMs),
@@ -377,8 +449,15 @@ async function main(): Promise<number> {
       `browser resident memory, all processes: idle ${idleRssMB.toFixed(0)} MB, max ` +
         `${summary.maxBrowserRssMB.toFixed(0)} MB (bound: idle + ${BOUNDS.browserRssAboveIdleMB} = ` +
         `${rssBoundMB.toFixed(0)} MB): ${met.browserRss ? "met" : "NOT met"}`,
-      `longest main-thread task ${summary.longestTaskMs.toFixed(0)} ms (bound ${BOUNDS.longestTaskMs} ms; ` +
-        `0 means none over 50 ms): ${met.longestTask ? "met" : "NOT met"}; worst p95 frame ` +
+      `main heap reserved: max ${summary.maxMainHeapTotalMB.toFixed(1)} MB; DOM nodes ` +
+        `${summary.domNodes.first} first, ${summary.domNodes.max} max; JS event listeners ` +
+        `${summary.jsEventListeners.first} first, ${summary.jsEventListeners.max} max`,
+      `node worker heaps after GC (first / max / last MB): ` +
+        Object.entries(summary.workerHeapsMB)
+          .map(([n, w]) => `${n} ${w.first.toFixed(1)}/${w.max.toFixed(1)}/${w.last.toFixed(1)}`)
+          .join(", "),
+      `longest main-thread task ${summary.longestTaskMs.toFixed(0)} ms, ${summary.longTasks} over 50 ms ` +
+        `(bound ${BOUNDS.longestTaskMs} ms; 0 means none over 50 ms): ${met.longestTask ? "met" : "NOT met"}; worst p95 frame ` +
         `${summary.maxP95FrameMs.toFixed(1)} ms; worst zero-delay timeout lag ${summary.maxTimeoutDelayMs.toFixed(1)} ms`,
     ];
     process.stdout.write(lines.join("\n") + "\n");
@@ -405,6 +484,25 @@ async function main(): Promise<number> {
     await server?.close();
     rmSync(outDir, { recursive: true, force: true });
   }
+}
+
+/** `node m 1.2, node r1 1.0, …` */
+function describeWorkers(heaps: readonly WorkerHeap[]): string {
+  return heaps.map((w) => `${w.name.replace(/^node /, "")} ${w.usedMB.toFixed(1)}`).join(", ");
+}
+
+function workerHeapSummary(
+  samples: readonly Sample[],
+): Record<string, { first: number; max: number; last: number }> {
+  const out: Record<string, { first: number; max: number; last: number }> = {};
+  for (const s of samples)
+    for (const w of s.workerHeaps) {
+      const name = w.name.replace(/^node /, "");
+      const o = (out[name] ??= { first: w.usedMB, max: w.usedMB, last: w.usedMB });
+      o.max = Math.max(o.max, w.usedMB);
+      o.last = w.usedMB;
+    }
+  return out;
 }
 
 main().then(

@@ -47,11 +47,28 @@ export class NodeWorker {
     });
   }
 
+  /**
+   * Asks the worker a question. A worker that does not answer within the step
+   * timeout is failed as for a step: a query waits in the coordinator's queue
+   * of operations, so one that never returned (a worker that closed itself
+   * right before a view refresh) stopped the whole cluster, and the worker
+   * was never found out.
+   */
   query(query: HostQuery): Promise<HostAnswer> {
     if (this.failure !== null) return Promise.resolve(emptyAnswer(query));
     const id = this.nextQueryId++;
     return new Promise((resolve) => {
-      this.waitingAnswers.set(id, { query, resolve });
+      const watchdog = setTimeout(
+        () => this.fail(`no answer within ${this.stepTimeoutMs / 1000}s`),
+        this.stepTimeoutMs,
+      );
+      this.waitingAnswers.set(id, {
+        query,
+        resolve: (answer) => {
+          clearTimeout(watchdog);
+          resolve(answer);
+        },
+      });
       this.post({ type: "query", id, query });
     });
   }

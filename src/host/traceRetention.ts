@@ -2,35 +2,79 @@ import type { TraceEvent } from "../sim/trace";
 import type { TraceSummary } from "./traceSummary";
 import { cloneSummary, emptySummary, summarise } from "./traceSummary";
 
-/** What the retention watches: a cluster with a `traceLimit` (the coordinator). */
+/** What the retention watches: a cluster streaming its trace. */
 export interface TraceSource {
   onTrace(listener: (events: readonly TraceEvent[]) => void): () => void;
-  /** How many of the oldest events the cluster has let go so far. */
-  traceDropped(): number;
 }
 
 /**
- * Keeps, in counts, the trace history a cluster let go: the cluster keeps its
- * newest events (`traceLimit`) and drops the older ones in halves; this folds
- * exactly the dropped ones into a `TraceSummary`. It holds the batches the
- * cluster still holds by reference (no copy), so it adds a few pointers per
- * batch to the cluster's own bound.
+ * Events per chunk: the newest chunk is held as objects while it fills; a
+ * full one is sealed into one string (`JSON.stringify` of a chunk this size
+ * takes a millisecond or two, well inside a frame).
+ */
+export const CHUNK_EVENTS = 2048;
+
+/** A sealed chunk: its events as JSON text, or as they are when JSON would not give them back exactly. */
+type Chunk =
+  | { readonly count: number; readonly text: string }
+  | { readonly count: number; readonly events: readonly TraceEvent[] };
+
+/**
+ * Keeps a cluster's newest trace events, at least `limit` of them and at
+ * most `limit` and two chunks' worth, and the older ones in counts: what it lets go
+ * is folded, exactly, into a `TraceSummary`.
+ *
+ * The events are kept compact: every full chunk of them is one JSON string
+ * (the trace's own line format, which gives them back exactly; a chunk that
+ * JSON would change, with a bigint or an undefined field, stays as objects),
+ * decoded only when someone reads the trace (the export, a step back) or the
+ * chunk is let go. Keeping tens of thousands of event objects alive for a
+ * while, each with its arrays and strings, made them survive into V8's old
+ * generation and the page's main thread paid for them in long major GCs;
+ * a few dozen strings cost the collector nothing to walk.
  */
 export class TraceRetention {
-  /** Batches the cluster may still hold, oldest first from `head`; `skip` of that one are summarised. */
-  private held: (readonly TraceEvent[])[] = [];
+  private chunks: Chunk[] = [];
   private head = 0;
-  private skip = 0;
-  /** Events summarised: the index, in the whole trace, of the first held and unsummarised one. */
-  private summarised = 0;
+  /** Events in the chunks from `head`, and in `open`. */
+  private keptEvents = 0;
+  /** The newest events, not sealed yet. */
+  private open: TraceEvent[] = [];
+  private dropped = 0;
   private readonly earlier: TraceSummary = emptySummary();
   private readonly unsubscribe: () => void;
 
-  constructor(private readonly source: TraceSource) {
+  constructor(
+    source: TraceSource,
+    /** How many of the newest events to keep, at least (`Infinity`: all of them). */
+    private readonly limit: number,
+    private readonly chunkEvents = CHUNK_EVENTS,
+  ) {
     this.unsubscribe = source.onTrace((events) => this.take(events));
   }
 
-  /** The events the cluster no longer holds, summarised (a copy). */
+  /** The kept events, oldest first (a new array, decoded from the chunks). */
+  events(): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    for (let i = this.head; i < this.chunks.length; i++) {
+      const chunk = this.chunks[i];
+      if (chunk) for (const e of decode(chunk)) out.push(e);
+    }
+    for (const e of this.open) out.push(e);
+    return out;
+  }
+
+  /** How many events it keeps (without decoding them). */
+  kept(): number {
+    return this.keptEvents;
+  }
+
+  /** How many of the oldest events it has let go. */
+  droppedEvents(): number {
+    return this.dropped;
+  }
+
+  /** The events let go, summarised (a copy). */
   summary(): TraceSummary {
     return cloneSummary(this.earlier);
   }
@@ -40,24 +84,73 @@ export class TraceRetention {
   }
 
   private take(events: readonly TraceEvent[]): void {
-    if (events.length > 0) this.held.push(events);
-    const dropped = this.source.traceDropped();
-    while (this.summarised < dropped) {
-      const first = this.held[this.head];
-      if (!first) break;
-      const end = Math.min(first.length, this.skip + (dropped - this.summarised));
-      const part = this.skip === 0 && end === first.length ? first : first.slice(this.skip, end);
-      summarise(this.earlier, part);
-      this.summarised += end - this.skip;
-      if (end === first.length) {
-        this.head++;
-        this.skip = 0;
-      } else this.skip = end;
+    for (const e of events) {
+      this.open.push(e);
+      if (this.open.length >= this.chunkEvents) this.seal();
     }
-    // Forget the batches let go, now and then, so each is moved at most once on average.
-    if (this.head > 0 && this.head * 2 >= this.held.length) {
-      this.held = this.held.slice(this.head);
+    this.keptEvents += events.length;
+  }
+
+  private seal(): void {
+    const events = this.open;
+    this.open = [];
+    this.chunks.push(
+      plainJson(events)
+        ? { count: events.length, text: JSON.stringify(events) }
+        : { count: events.length, events },
+    );
+    // Let go of the oldest chunks while the rest still hold `limit` events.
+    for (;;) {
+      const first = this.chunks[this.head];
+      if (!first || this.keptEvents - first.count < this.limit) break;
+      summarise(this.earlier, decode(first));
+      this.keptEvents -= first.count;
+      this.dropped += first.count;
+      this.head++;
+    }
+    // Forget the chunks let go, now and then, so each is moved at most once on average.
+    if (this.head > 0 && this.head * 2 >= this.chunks.length) {
+      this.chunks = this.chunks.slice(this.head);
       this.head = 0;
     }
   }
+}
+
+function decode(chunk: Chunk): readonly TraceEvent[] {
+  return "text" in chunk ? (JSON.parse(chunk.text) as TraceEvent[]) : chunk.events;
+}
+
+/**
+ * Whether JSON gives `value` back exactly: plain objects and arrays of
+ * strings, booleans, null and finite numbers (not -0), and no undefined
+ * field. One pass with a stack.
+ */
+export function plainJson(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    switch (typeof v) {
+      case "string":
+      case "boolean":
+        break;
+      case "number":
+        if (!Number.isFinite(v) || (v === 0 && 1 / v < 0)) return false;
+        break;
+      case "object":
+        if (v === null) break;
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) {
+            if (!(i in v)) return false;
+            stack.push((v as unknown[])[i]);
+          }
+        } else {
+          if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+          for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+        }
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
 }

@@ -66,28 +66,51 @@ describe("a trace summary", () => {
 });
 
 describe("trace retention", () => {
-  it("summarises exactly the events a trace limit let go", async () => {
-    const bounded = new InProcessCluster({ seed: 5, traceLimit: 300 });
-    const retention = new TraceRetention(bounded);
-    await run(bounded, 1000);
-    const full = new InProcessCluster({ seed: 5 });
-    await run(full, 1000);
-    const all = full.trace();
-    const dropped = bounded.traceDropped();
+  it("keeps the newest events exactly and summarises exactly the ones it let go", async () => {
+    const cluster = new InProcessCluster({ seed: 5 });
+    const retention = new TraceRetention(cluster, 300, 64);
+    await run(cluster, 1000);
+    const all = cluster.trace();
+    const dropped = retention.droppedEvents();
     expect(dropped).toBeGreaterThan(0);
-    expect(bounded.trace().length).toBeLessThan(600);
+    expect(retention.kept()).toBeGreaterThanOrEqual(300);
+    expect(retention.kept()).toBeLessThan(300 + 2 * 64);
+    expect(dropped + retention.kept()).toBe(all.length);
+    expect(retention.events()).toEqual(all.slice(dropped));
     expect(retention.summary()).toEqual(summaryOf(all.slice(0, dropped)));
     expect(retention.summary().byNode["m"]?.commands).toBeGreaterThan(500);
   });
 
-  it("holds no more than the cluster holds, however long the run", async () => {
-    const bounded = new InProcessCluster({ seed: 5, traceLimit: 200 });
-    const retention = new TraceRetention(bounded);
-    await run(bounded, 3000);
-    // The batches it holds cover at most the cluster's kept events and the batch in flight.
-    const held = (retention as unknown as { held: (readonly TraceEvent[])[]; head: number }).held;
-    const heldEvents = held.reduce((n, b) => n + b.length, 0);
-    expect(heldEvents).toBeLessThanOrEqual(2 * bounded.trace().length + 400);
-    expect(retention.summary().events).toBe(bounded.traceDropped());
+  it("holds a few strings, not the events, however long the run", async () => {
+    const cluster = new InProcessCluster({ seed: 5, traceLimit: 100 });
+    const retention = new TraceRetention(cluster, 200, 64);
+    await run(cluster, 3000);
+    const held = retention as unknown as {
+      chunks: ({ text: string } | { events: TraceEvent[] })[];
+      open: TraceEvent[];
+    };
+    expect(held.chunks.length).toBeLessThanOrEqual(2 * Math.ceil(200 / 64) + 2);
+    expect(held.chunks.every((c) => "text" in c)).toBe(true);
+    expect(held.open.length).toBeLessThan(64);
+    expect(retention.summary().events).toBe(retention.droppedEvents());
+  });
+
+  it("keeps every event with no limit, and gives back one JSON would change as it was", () => {
+    const listeners: ((events: readonly TraceEvent[]) => void)[] = [];
+    const retention = new TraceRetention(
+      { onTrace: (l) => (listeners.push(l), () => undefined) },
+      Infinity,
+      2,
+    );
+    const events: TraceEvent[] = [
+      { t: 1, type: "fault", fault: "cut", nodes: ["m", "r1"] },
+      { t: 2, type: "nodeCrashed", node: "r1", error: undefined as unknown as string },
+      { t: 3, type: "stall", node: "m", until: 4 },
+    ];
+    for (const l of listeners) l(events);
+    const kept = retention.events();
+    expect(kept).toEqual(events);
+    expect("error" in (kept[1] ?? {})).toBe(true);
+    expect(retention.droppedEvents()).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { Coordinator } from "../sim/coordinator";
+import type { TraceEvent } from "../sim/trace";
 import { TraceRetention } from "./traceRetention";
 import type { TraceSummary } from "./traceSummary";
 import type { WorkerFactory } from "./workerHosts";
@@ -45,9 +46,25 @@ export class WorkerCluster extends Coordinator {
       options.createWorker,
       options.stepTimeoutMs,
     );
-    super(workers, { ...options, traceLimit: options.traceLimit ?? PAGE_TRACE_LIMIT });
+    // The coordinator keeps none of the trace: the retention keeps it, compact (traceRetention.ts).
+    super(workers, { ...options, traceLimit: 0 });
     this.workers = workers;
-    this.retention = new TraceRetention(this);
+    this.retention = new TraceRetention(this, options.traceLimit ?? PAGE_TRACE_LIMIT);
+  }
+
+  /** The newest trace events, at least `traceLimit` of them (all with `Infinity`); a new array. */
+  override trace(): readonly TraceEvent[] {
+    return this.retention.events();
+  }
+
+  /** How many trace events `trace()` would return, without decoding them. */
+  traceKept(): number {
+    return this.retention.kept();
+  }
+
+  /** How many of the oldest trace events the `traceLimit` let go. */
+  override traceDropped(): number {
+    return this.retention.droppedEvents();
   }
 
   /** The trace events the `traceLimit` let go, in counts (see traceRetention.ts). */

@@ -19,6 +19,7 @@ import type { PageAction } from "./session/pageActions";
 import { Session } from "./session/session";
 import type { NextPress } from "./session/session";
 import { ingestWithinBudget } from "./traceIngest";
+import { flushDelayMs } from "./runtimeFlush";
 import { appendConsole, clearConsole, reduceViews } from "./store/reduceTrace";
 import type { PlaygroundState } from "./store/state";
 import { pairKey } from "./store/state";
@@ -151,6 +152,9 @@ export class Runtime implements PlaygroundActions {
   private stopped = false;
   private unsubscribe: () => void = () => undefined;
   private flushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Wall time of the last flush, and the flush a slice of time at "max" waits for. */
+  private lastFlushWallMs = -Infinity;
+  private sliceFlushTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: PlaygroundStore,
@@ -186,7 +190,7 @@ export class Runtime implements PlaygroundActions {
         const s = this.store.getState();
         return anyStreaming(s.flows, now);
       },
-      onAdvance: () => this.flush(),
+      onAdvance: () => this.afterSlice(),
       onError: (e) => this.report(e),
     });
   }
@@ -398,8 +402,22 @@ export class Runtime implements PlaygroundActions {
     return Math.min(event, arrival);
   }
 
+  /** After a slice of time: flush now, or at "max" once the last flush is old enough (runtimeFlush.ts). */
+  private afterSlice(): void {
+    const delay = flushDelayMs(this.playback.state.speed, performance.now() - this.lastFlushWallMs);
+    if (delay <= 0) {
+      this.flush();
+      return;
+    }
+    this.sliceFlushTimer ??= setTimeout(() => {
+      this.sliceFlushTimer = null;
+      if (!this.stopped) this.flush();
+    }, delay);
+  }
+
   /** Moves buffered trace events into the store, and the clock with them. */
   private flush(): void {
+    this.lastFlushWallMs = performance.now();
     const events = this.pending;
     this.pending = [];
     const now = this.cluster.now();
