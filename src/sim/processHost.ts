@@ -702,9 +702,17 @@ export class ProcessHost {
 
   /** Gives every extended write of this step its whole bytes, before anyone reads them. */
   private joinOpenWrites(): void {
+    // A master streams the same commands to every replica: the writes of a
+    // step then hold the same parts, and one joined string serves them all
+    // (the same bytes, copied once and kept once).
+    let lastParts: readonly ByteString[] | null = null;
+    let lastBytes = "";
     for (const open of this.extendedWrites) {
       if (open.parts === null) continue;
-      const bytes = open.parts.join("");
+      const bytes =
+        lastParts !== null && sameParts(lastParts, open.parts) ? lastBytes : open.parts.join("");
+      lastParts = open.parts;
+      lastBytes = bytes;
       open.parts = null;
       open.segment.bytes = bytes;
       if (this.options.traceBytes) open.event.bytes = bytes;
@@ -1000,6 +1008,13 @@ interface OpenWrite {
   readonly latencyUs: number;
   /** What this step sends the peer so far: the write is extendable while it is the last. */
   readonly queue: readonly Segment[];
+}
+
+/** Whether two lists of parts hold equal strings in the same order (mostly the very same ones). */
+function sameParts(a: readonly ByteString[], b: readonly ByteString[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** `INFO` text as a field → value map (section headers and blank lines left out). */
