@@ -5,7 +5,8 @@ import { packStep, unpackReport } from "./protocol";
 /**
  * The main thread's side of one node worker: posts steps and queries and
  * resolves their answers. A worker that throws, fails to load or stops
- * answering is terminated and reported as failed; its pending step resolves
+ * answering (no report or answer for `stepTimeoutMs` while a step or a query
+ * waits) is terminated and reported as failed; its pending steps resolve
  * with a `failed` report so the rest of the cluster carries on.
  */
 export class NodeWorker {
@@ -50,6 +51,8 @@ export class NodeWorker {
     const id = this.nextQueryId++;
     return new Promise((resolve) => {
       this.waitingAnswers.set(id, { query, resolve });
+      // A query to a worker that stopped answering must not wait forever either.
+      this.watchdog ??= this.startWatchdog();
       this.post({ type: "query", id, query });
     });
   }
@@ -62,15 +65,14 @@ export class NodeWorker {
     switch (message.type) {
       case "report": {
         const resolve = this.waitingSteps.shift();
-        this.clearWatchdog();
-        // The next step, if one was posted ahead, gets its own time.
-        if (this.waitingSteps.length > 0) this.watchdog = this.startWatchdog();
+        this.answered();
         resolve?.(unpackReport(message.report));
         return;
       }
       case "answer": {
         const waiting = this.waitingAnswers.get(message.id);
         this.waitingAnswers.delete(message.id);
+        this.answered();
         waiting?.resolve(message.answer);
         return;
       }
@@ -89,6 +91,13 @@ export class NodeWorker {
     for (const { query, resolve: answer } of this.waitingAnswers.values())
       answer(emptyAnswer(query));
     this.waitingAnswers.clear();
+  }
+
+  /** The worker answered: what is still waiting (a step posted ahead, a query) gets its own time. */
+  private answered(): void {
+    this.clearWatchdog();
+    if (this.waitingSteps.length > 0 || this.waitingAnswers.size > 0)
+      this.watchdog = this.startWatchdog();
   }
 
   private startWatchdog(): ReturnType<typeof setTimeout> {
