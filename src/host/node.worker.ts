@@ -12,18 +12,6 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let shell: HostShell | null = null;
 const ports = new Map<string, MessagePort>();
-/**
- * What a step sent to peers, posted after its report: the coordinator builds
- * the next step while these go out (a peer waits for them by the counts the
- * report carries). A burst's step posts a few hundred kB to each replica,
- * which otherwise held the report back.
- */
-const outbox: [MessagePort, PeerMessage][] = [];
-
-function flushOutbox(): void {
-  for (const [port, message] of outbox) port.postMessage(message);
-  outbox.length = 0;
-}
 
 function send(message: FromNode): void {
   self.postMessage(message);
@@ -55,16 +43,13 @@ function handle(message: ToNode): void {
         (peer, batch) => {
           const port = ports.get(peer);
           if (!port) throw new Error(`${message.name}: no channel to ${peer}`);
-          outbox.push([port, { type: "segments", batch }]);
+          const out: PeerMessage = { type: "segments", batch };
+          port.postMessage(out);
         },
-        (report) => {
-          send({ type: "report", report: packReport(report) });
-          flushOutbox();
-        },
+        (report) => send({ type: "report", report: packReport(report) }),
       );
       for (const [peer, port] of Object.entries(message.ports)) attach(peer, port);
       if (message.from) shell.postDeferred(message.from.deferred);
-      flushOutbox();
       return;
     }
     case "channel":

@@ -6,13 +6,12 @@ import { packStep, unpackReport } from "./protocol";
  * The main thread's side of one node worker: posts steps and queries and
  * resolves their answers. A worker that throws, fails to load or stops
  * answering (no report or answer for `stepTimeoutMs` while a step or a query
- * waits) is terminated and reported as failed; its pending steps resolve
+ * waits) is terminated and reported as failed; its pending step resolves
  * with a `failed` report so the rest of the cluster carries on.
  */
 export class NodeWorker {
   private failure: string | null = null;
-  /** Steps posted and not yet answered, oldest first (a worker answers in order). */
-  private readonly waitingSteps: ((report: HostReport) => void)[] = [];
+  private waitingStep: ((report: HostReport) => void) | null = null;
   private readonly waitingAnswers = new Map<
     number,
     { query: HostQuery; resolve: (a: HostAnswer) => void }
@@ -40,7 +39,7 @@ export class NodeWorker {
   step(step: HostStep): Promise<HostReport> {
     if (this.failure !== null) return Promise.resolve(failedReport(this.name, this.failure));
     return new Promise((resolve) => {
-      this.waitingSteps.push(resolve);
+      this.waitingStep = resolve;
       this.watchdog ??= this.startWatchdog();
       this.post({ type: "step", step: packStep(step) });
     });
@@ -64,7 +63,8 @@ export class NodeWorker {
   private onMessage(message: FromNode): void {
     switch (message.type) {
       case "report": {
-        const resolve = this.waitingSteps.shift();
+        const resolve = this.waitingStep;
+        this.waitingStep = null;
         this.answered();
         resolve?.(unpackReport(message.report));
         return;
@@ -86,17 +86,19 @@ export class NodeWorker {
     if (this.failure !== null) return;
     this.failure = message;
     this.worker.terminate();
+    const resolve = this.waitingStep;
+    this.waitingStep = null;
     this.clearWatchdog();
-    for (const resolve of this.waitingSteps.splice(0)) resolve(failedReport(this.name, message));
+    resolve?.(failedReport(this.name, message));
     for (const { query, resolve: answer } of this.waitingAnswers.values())
       answer(emptyAnswer(query));
     this.waitingAnswers.clear();
   }
 
-  /** The worker answered: what is still waiting (a step posted ahead, a query) gets its own time. */
+  /** The worker answered: what still waits (a step, a query) gets its own time. */
   private answered(): void {
     this.clearWatchdog();
-    if (this.waitingSteps.length > 0 || this.waitingAnswers.size > 0)
+    if (this.waitingStep !== null || this.waitingAnswers.size > 0)
       this.watchdog = this.startWatchdog();
   }
 
