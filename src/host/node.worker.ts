@@ -12,6 +12,18 @@ declare const self: DedicatedWorkerGlobalScope;
 
 let shell: HostShell | null = null;
 const ports = new Map<string, MessagePort>();
+/**
+ * What a step sent to peers, posted after its report: the coordinator builds
+ * the next step while these go out (a peer waits for them by the counts the
+ * report carries). A burst's step posts a few hundred kB to each replica,
+ * which otherwise held the report back.
+ */
+const outbox: [MessagePort, PeerMessage][] = [];
+
+function flushOutbox(): void {
+  for (const [port, message] of outbox) port.postMessage(message);
+  outbox.length = 0;
+}
 
 function send(message: FromNode): void {
   self.postMessage(message);
@@ -43,13 +55,16 @@ function handle(message: ToNode): void {
         (peer, batch) => {
           const port = ports.get(peer);
           if (!port) throw new Error(`${message.name}: no channel to ${peer}`);
-          const out: PeerMessage = { type: "segments", batch };
-          port.postMessage(out);
+          outbox.push([port, { type: "segments", batch }]);
         },
-        (report) => send({ type: "report", report: packReport(report) }),
+        (report) => {
+          send({ type: "report", report: packReport(report) });
+          flushOutbox();
+        },
       );
       for (const [peer, port] of Object.entries(message.ports)) attach(peer, port);
       if (message.from) shell.postDeferred(message.from.deferred);
+      flushOutbox();
       return;
     }
     case "channel":

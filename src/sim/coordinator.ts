@@ -505,19 +505,37 @@ export class Coordinator implements Cluster {
    * Steps every host with `action`, then again (resuming) those that stopped
    * with `more` before their bound, until none has: one part of a window,
    * however long its burst. Returns every report, in step order.
+   *
+   * Only the unfinished hosts take part in the resuming steps. The others
+   * would be idle in them (everything they could fire lies past the bound),
+   * and an idle step only takes in what was sent: that can wait for one
+   * closing idle step, which gives their reports what the resumed hosts
+   * sent, for the next window and the settle condition. In a burst of
+   * 20,000 writes this spares 3 replicas 9 round trips to the main thread
+   * each, which on a busy machine waited for each replica's worker to be
+   * scheduled.
    */
   private async runSteps(action: (slot: Slot) => HostAction): Promise<HostReport[]> {
     let reports = await this.stepAll(action);
     const all = [...reports.values()];
     const unfinished = (s: Slot) =>
       action(s).kind === "run" && (reports.get(s.name)?.more === true || this.inputs.has(s.name));
-    while ([...this.slots.values()].some(unfinished)) {
-      const again = new Set([...this.slots.values()].filter(unfinished));
+    let again = new Set([...this.slots.values()].filter(unfinished));
+    let resumed = false;
+    while (again.size > 0) {
+      const stepped = again;
       reports = await this.stepAll((s) => {
         const a = action(s);
-        return again.has(s) && a.kind === "run" ? { ...a, resume: true } : IDLE;
-      });
+        return a.kind === "run" ? { ...a, resume: true } : IDLE;
+      }, stepped);
       all.push(...reports.values());
+      resumed = true;
+      again = new Set([...stepped].filter(unfinished));
+    }
+    if (resumed) {
+      const last = new Set(reports.keys());
+      const rest = new Set([...this.slots.values()].filter((s) => !last.has(s.name)));
+      if (rest.size > 0) all.push(...(await this.stepAll(() => IDLE, rest)).values());
     }
     return all;
   }
@@ -688,13 +706,18 @@ export class Coordinator implements Cluster {
     return reports;
   }
 
-  /** One step on every host; records what the reports say about channels and processes. */
+  /**
+   * One step on every host (or on `only` those); records what the reports say
+   * about channels and processes.
+   */
   private async stepAll(
     action: (slot: Slot) => HostAction,
+    only?: ReadonlySet<Slot>,
   ): Promise<ReadonlyMap<string, HostReport>> {
     const steps = new Map<string, HostStep>();
     const peers = this.peerTable();
     for (const slot of this.slots.values()) {
+      if (only && !only.has(slot)) continue;
       const network =
         this.seenNetwork.get(slot.name) !== this.networkVersion
           ? this.networkModel.state()
