@@ -10,7 +10,8 @@ import { packStep, unpackReport } from "./protocol";
  */
 export class NodeWorker {
   private failure: string | null = null;
-  private waitingStep: ((report: HostReport) => void) | null = null;
+  /** Steps posted and not yet answered, oldest first (a worker answers in order). */
+  private readonly waitingSteps: ((report: HostReport) => void)[] = [];
   private readonly waitingAnswers = new Map<
     number,
     { query: HostQuery; resolve: (a: HostAnswer) => void }
@@ -38,11 +39,8 @@ export class NodeWorker {
   step(step: HostStep): Promise<HostReport> {
     if (this.failure !== null) return Promise.resolve(failedReport(this.name, this.failure));
     return new Promise((resolve) => {
-      this.waitingStep = resolve;
-      this.watchdog = setTimeout(
-        () => this.fail(`no answer within ${this.stepTimeoutMs / 1000}s`),
-        this.stepTimeoutMs,
-      );
+      this.waitingSteps.push(resolve);
+      this.watchdog ??= this.startWatchdog();
       this.post({ type: "step", step: packStep(step) });
     });
   }
@@ -80,8 +78,10 @@ export class NodeWorker {
   private onMessage(message: FromNode): void {
     switch (message.type) {
       case "report": {
-        const resolve = this.waitingStep;
-        this.clearStep();
+        const resolve = this.waitingSteps.shift();
+        this.clearWatchdog();
+        // The next step, if one was posted ahead, gets its own time.
+        if (this.waitingSteps.length > 0) this.watchdog = this.startWatchdog();
         resolve?.(unpackReport(message.report));
         return;
       }
@@ -101,16 +101,21 @@ export class NodeWorker {
     if (this.failure !== null) return;
     this.failure = message;
     this.worker.terminate();
-    const resolve = this.waitingStep;
-    this.clearStep();
-    resolve?.(failedReport(this.name, message));
+    this.clearWatchdog();
+    for (const resolve of this.waitingSteps.splice(0)) resolve(failedReport(this.name, message));
     for (const { query, resolve: answer } of this.waitingAnswers.values())
       answer(emptyAnswer(query));
     this.waitingAnswers.clear();
   }
 
-  private clearStep(): void {
-    this.waitingStep = null;
+  private startWatchdog(): ReturnType<typeof setTimeout> {
+    return setTimeout(
+      () => this.fail(`no answer within ${this.stepTimeoutMs / 1000}s`),
+      this.stepTimeoutMs,
+    );
+  }
+
+  private clearWatchdog(): void {
     if (this.watchdog !== null) clearTimeout(this.watchdog);
     this.watchdog = null;
   }

@@ -520,17 +520,31 @@ export class Coordinator implements Cluster {
     const all = [...reports.values()];
     const unfinished = (s: Slot) =>
       action(s).kind === "run" && (reports.get(s.name)?.more === true || this.inputs.has(s.name));
+    const resume = (s: Slot): HostAction => {
+      const a = action(s);
+      return a.kind === "run" ? { ...a, resume: true } : IDLE;
+    };
     let again = new Set([...this.slots.values()].filter(unfinished));
     let resumed = false;
+    let ahead: Promise<ReadonlyMap<string, HostReport>> | null = null;
     while (again.size > 0) {
       const stepped = again;
-      reports = await this.stepAll((s) => {
-        const a = action(s);
-        return a.kind === "run" ? { ...a, resume: true } : IDLE;
-      }, stepped);
+      const current = ahead ?? this.stepAll(resume, stepped);
+      // A host resumed alone that still holds inputs is stepped again whatever
+      // it reports, and that step does not depend on the report (the others
+      // stand still, so the counts into it do not change): post it now, and
+      // the worker finds it waiting instead of idling while this thread reads
+      // its report and packs the next inputs.
+      const [only] = stepped;
+      ahead =
+        stepped.size === 1 && only && this.inputs.has(only.name)
+          ? this.stepAll(resume, stepped)
+          : null;
+      reports = await current;
       all.push(...reports.values());
       resumed = true;
-      again = new Set([...stepped].filter(unfinished));
+      // A step posted ahead is the next one (those hosts held inputs, so they were unfinished).
+      again = ahead ? stepped : new Set([...stepped].filter(unfinished));
     }
     if (resumed) {
       const last = new Set(reports.keys());

@@ -13,7 +13,8 @@ import type { Segment, SegmentBatch } from "./segments";
 export class HostShell {
   private readonly inbox = new Inbox<SegmentBatch>();
   private readonly sent = new Map<string, number>();
-  private pending: HostStep | null = null;
+  /** Steps posted and not yet run, oldest first (see `step`). */
+  private readonly pending: HostStep[] = [];
 
   constructor(
     readonly host: ProcessHost,
@@ -38,25 +39,31 @@ export class HostShell {
     for (const [peer, segments] of Object.entries(deferred)) this.postBatch(peer, segments);
   }
 
-  /** Runs the step as soon as everything it counts on has arrived (maybe now). */
+  /**
+   * Runs the step as soon as everything it counts on has arrived (maybe now).
+   * Steps run in the order they came: the coordinator may post a host's next
+   * step before this one has reported (a burst's next inputs), so the worker
+   * finds it waiting when it is done.
+   */
   step(step: HostStep): void {
-    if (this.pending) throw new Error(`${this.host.name}: a step is already waiting`);
-    this.pending = step;
+    this.pending.push(step);
     this.tryRun();
   }
 
   private tryRun(): void {
-    const step = this.pending;
-    if (!step) return;
-    const batches = this.inbox.take(step.expect);
-    if (!batches) return;
-    this.pending = null;
-    const { report, outgoing } = this.host.step(
-      step,
-      batches.flatMap((b) => b.segments),
-    );
-    for (const [peer, segments] of outgoing) this.postBatch(peer, segments);
-    this.report({ ...report, sent: Object.fromEntries(this.sent) });
+    for (;;) {
+      const step = this.pending[0];
+      if (!step) return;
+      const batches = this.inbox.take(step.expect);
+      if (!batches) return;
+      this.pending.shift();
+      const { report, outgoing } = this.host.step(
+        step,
+        batches.flatMap((b) => b.segments),
+      );
+      for (const [peer, segments] of outgoing) this.postBatch(peer, segments);
+      this.report({ ...report, sent: Object.fromEntries(this.sent) });
+    }
   }
 
   private postBatch(peer: string, segments: readonly Segment[]): void {
