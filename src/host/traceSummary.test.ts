@@ -85,6 +85,8 @@ describe("trace retention", () => {
     const cluster = new InProcessCluster({ seed: 5, traceLimit: 100 });
     const retention = new TraceRetention(cluster, 200, 64);
     await run(cluster, 3000);
+    // Sealing runs in a task of its own, after the window that handed the events over.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const held = retention as unknown as {
       chunks: ({ text: string } | { events: TraceEvent[] })[];
       open: TraceEvent[];
