@@ -1,4 +1,15 @@
-import type { ExportedHost, HostAnswer, HostQuery, HostReport, HostStep } from "../sim/hostStep";
+import type { ByteString } from "../engine/bytes";
+import type { Reply } from "../engine/reply";
+import type {
+  ExportedHost,
+  HarnessInput,
+  HostAnswer,
+  HostQuery,
+  HostReport,
+  HostStep,
+  TraceRecord,
+} from "../sim/hostStep";
+import type { SortKey } from "../sim/order";
 import type { HostOptions } from "../sim/processHost";
 import type { SegmentBatch } from "../sim/segments";
 
@@ -64,33 +75,88 @@ const PACK_FROM = 32;
 /** String characters in all above which a list is cloned (JSON would grow an RDB sixfold). */
 export const PACK_BYTES_LIMIT = 1 << 20;
 
+/**
+ * A client command as it travels packed: the fields of its `HarnessInput`
+ * by position. JSON without the key names is half the text, and parsing it
+ * and building the objects back takes about 40% of parsing the objects
+ * (2,048 commands: 1.0 against 2.4 ms), on the master's worker at every step
+ * of a burst.
+ */
+type PackedCommand = readonly [
+  at: number,
+  source: number,
+  seq: number,
+  incarnation: number,
+  client: string,
+  argv: readonly ByteString[],
+];
+
 export function packStep(step: HostStep): PackedStep {
   const { inputs } = step;
-  const pack =
-    inputs.length >= PACK_FROM &&
-    inputs.every((i) => i.input.kind === "clientCommand") &&
-    jsonExact(inputs);
-  return pack ? { ...step, inputs: JSON.stringify(inputs) } : step;
+  if (inputs.length < PACK_FROM || !jsonExact(inputs)) return step;
+  const commands: PackedCommand[] = [];
+  for (const i of inputs) {
+    if (i.input.kind !== "clientCommand") return step;
+    commands.push([i.at, i.source, i.seq, i.incarnation, i.input.client, i.input.argv]);
+  }
+  return { ...step, inputs: JSON.stringify(commands) };
 }
 
 export function unpackStep(step: PackedStep): HostStep {
   const { inputs } = step;
-  return typeof inputs === "string"
-    ? { ...step, inputs: JSON.parse(inputs) as HostStep["inputs"] }
-    : { ...step, inputs };
+  if (typeof inputs !== "string") return { ...step, inputs };
+  const commands = JSON.parse(inputs) as PackedCommand[];
+  const out: HarnessInput[] = new Array<HarnessInput>(commands.length);
+  for (let k = 0; k < commands.length; k++) {
+    const [at, source, seq, incarnation, client, argv] = commands[k] as PackedCommand;
+    out[k] = {
+      at,
+      source,
+      seq,
+      kind: "input",
+      incarnation,
+      input: { kind: "clientCommand", client, argv },
+    };
+  }
+  return { ...step, inputs: out };
 }
+
+/**
+ * A record of one reply event (a burst's every write has one) travels as a
+ * tuple, the way a client command does; any other record as it is.
+ */
+type PackedRecord =
+  TraceRecord | readonly [sort: SortKey, t: number, node: string, client: string, reply: Reply];
 
 export function packReport(report: HostReport): PackedReport {
   const { records } = report;
-  const pack = records.length >= PACK_FROM && jsonExact(records);
-  return pack ? { ...report, records: JSON.stringify(records) } : report;
+  if (records.length < PACK_FROM || !jsonExact(records)) return report;
+  const packed: PackedRecord[] = [];
+  for (const r of records) {
+    const e = r.events.length === 1 ? r.events[0] : undefined;
+    packed.push(e?.type === "reply" ? [r.sort, e.t, e.node, e.client, e.reply] : r);
+  }
+  return { ...report, records: JSON.stringify(packed) };
 }
 
 export function unpackReport(report: PackedReport): HostReport {
   const { records } = report;
-  return typeof records === "string"
-    ? { ...report, records: JSON.parse(records) as HostReport["records"] }
-    : { ...report, records };
+  if (typeof records !== "string") return { ...report, records };
+  const packed = JSON.parse(records) as PackedRecord[];
+  const out: TraceRecord[] = new Array<TraceRecord>(packed.length);
+  for (let k = 0; k < packed.length; k++) {
+    const r = packed[k] as PackedRecord;
+    if (isTraceRecord(r)) out[k] = r;
+    else {
+      const [sort, t, node, client, reply] = r;
+      out[k] = { sort, events: [{ t, type: "reply", node, client, reply }] };
+    }
+  }
+  return { ...report, records: out };
+}
+
+function isTraceRecord(r: PackedRecord): r is TraceRecord {
+  return !Array.isArray(r);
 }
 
 /**
