@@ -1,6 +1,6 @@
 import type { TraceEvent } from "../sim/trace";
 import type { TraceSummary } from "./traceSummary";
-import { cloneSummary, emptySummary, summarise } from "./traceSummary";
+import { addSummary, cloneSummary, emptySummary, summarise } from "./traceSummary";
 
 /** What the retention watches: a cluster streaming its trace. */
 export interface TraceSource {
@@ -14,10 +14,17 @@ export interface TraceSource {
  */
 export const CHUNK_EVENTS = 2048;
 
-/** A sealed chunk: its events as JSON text, or as they are when JSON would not give them back exactly. */
-type Chunk =
-  | { readonly count: number; readonly text: string }
-  | { readonly count: number; readonly events: readonly TraceEvent[] };
+/**
+ * A sealed chunk: its events as JSON text, or as they are when JSON would
+ * not give them back exactly, and their summary, made while they were at
+ * hand, so letting the chunk go never decodes it.
+ */
+type Chunk = { readonly count: number; readonly summary: TraceSummary } & (
+  { readonly text: string } | { readonly events: readonly TraceEvent[] }
+);
+
+/** Chunks sealed per task, at most: a few milliseconds each. */
+const SEALS_PER_TASK = 8;
 
 /**
  * Keeps a cluster's newest trace events, at least `limit` of them and at
@@ -27,8 +34,8 @@ type Chunk =
  * The events are kept compact: every full chunk of them is one JSON string
  * (the trace's own line format, which gives them back exactly; a chunk that
  * JSON would change, with a bigint or an undefined field, stays as objects),
- * decoded only when someone reads the trace (the export, a step back) or the
- * chunk is let go. Keeping tens of thousands of event objects alive for a
+ * decoded only when someone reads the trace (the export, a step back); a
+ * chunk let go gives up its summary, made when it was sealed. Keeping tens of thousands of event objects alive for a
  * while, each with its arrays and strings, made them survive into V8's old
  * generation and the page's main thread paid for them in long major GCs;
  * a few dozen strings cost the collector nothing to walk.
@@ -102,31 +109,54 @@ export class TraceRetention {
     for (const e of events) this.open.push(e);
     this.keptEvents += events.length;
     if (this.open.length >= this.chunkEvents && this.sealing === null)
-      this.sealing = setTimeout(() => this.sealFull(), 0);
+      this.sealing = setTimeout(() => this.sealSome(SEALS_PER_TASK), 0);
   }
 
   /** Seals every full chunk of the open events, oldest first. */
   private sealFull(): void {
+    this.sealSome(Infinity);
+  }
+
+  /**
+   * Seals up to `most` full chunks of the open events, oldest first; a
+   * burst's remainder waits for the next task. Full chunks that would be
+   * let go as soon as sealed (a burst longer than the limit) are summarised
+   * and let go without being encoded.
+   */
+  private sealSome(most: number): void {
     if (this.sealing !== null) clearTimeout(this.sealing);
     this.sealing = null;
     const open = this.open;
     const size = this.chunkEvents;
     let from = 0;
-    for (; open.length - from >= size; from += size) this.seal(open.slice(from, from + size));
+    this.letGo();
+    for (; open.length - from >= size && this.head >= this.chunks.length; from += size) {
+      if (this.keptEvents - size < this.limit) break;
+      summarise(this.earlier, open.slice(from, from + size));
+      this.keptEvents -= size;
+      this.dropped += size;
+    }
+    for (let n = 0; n < most && open.length - from >= size; n++, from += size) {
+      const events = open.slice(from, from + size);
+      const summary = emptySummary();
+      summarise(summary, events);
+      this.chunks.push(
+        plainJson(events)
+          ? { count: size, summary, text: JSON.stringify(events) }
+          : { count: size, summary, events },
+      );
+      this.letGo();
+    }
     if (from > 0) this.open = open.slice(from);
+    if (this.open.length >= size) this.sealing = setTimeout(() => this.sealSome(SEALS_PER_TASK), 0);
   }
 
-  private seal(events: TraceEvent[]): void {
-    this.chunks.push(
-      plainJson(events)
-        ? { count: events.length, text: JSON.stringify(events) }
-        : { count: events.length, events },
-    );
-    // Let go of the oldest chunks while the rest still hold `limit` events.
+  /** Lets go of the oldest chunks while the rest still hold `limit` events. */
+  private letGo(): void {
     for (;;) {
       const first = this.chunks[this.head];
       if (!first || this.keptEvents - first.count < this.limit) break;
-      summarise(this.earlier, decode(first));
+      addSummary(this.earlier, first.summary);
       this.keptEvents -= first.count;
       this.dropped += first.count;
       this.head++;

@@ -97,6 +97,52 @@ describe("trace retention", () => {
     expect(retention.summary().events).toBe(retention.droppedEvents());
   });
 
+  it("takes a burst longer than its limit in one go as it takes it event by event", async () => {
+    const cluster = new InProcessCluster({ seed: 5 });
+    await run(cluster, 1000);
+    const all = cluster.trace();
+    const feed = (batches: readonly (readonly TraceEvent[])[]) => {
+      const listeners: ((events: readonly TraceEvent[]) => void)[] = [];
+      const retention = new TraceRetention(
+        { onTrace: (l) => (listeners.push(l), () => undefined) },
+        300,
+        64,
+      );
+      for (const batch of batches) for (const l of listeners) l(batch);
+      return retention;
+    };
+    const burst = feed([all]);
+    const oneByOne = feed(all.map((e) => [e]));
+    expect(burst.droppedEvents()).toBe(oneByOne.droppedEvents());
+    expect(burst.events()).toEqual(oneByOne.events());
+    expect(burst.summary()).toEqual(oneByOne.summary());
+    expect(burst.summary()).toEqual(summaryOf(all.slice(0, burst.droppedEvents())));
+  });
+
+  it("seals a burst a few chunks per task, so no task holds the page for long", async () => {
+    const listeners: ((events: readonly TraceEvent[]) => void)[] = [];
+    const retention = new TraceRetention(
+      { onTrace: (l) => (listeners.push(l), () => undefined) },
+      Infinity,
+      4,
+    );
+    const events: TraceEvent[] = Array.from({ length: 400 }, (_, i) => ({
+      t: i,
+      type: "stall",
+      node: "m",
+      until: i + 1,
+    }));
+    for (const l of listeners) l(events);
+    const held = retention as unknown as { chunks: unknown[]; open: TraceEvent[] };
+    expect(held.chunks.length).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(held.chunks.length).toBe(8);
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(held.chunks.length).toBe(100);
+    expect(held.open.length).toBe(0);
+    expect(retention.events()).toEqual(events);
+  });
+
   it("keeps every event with no limit, and gives back one JSON would change as it was", () => {
     const listeners: ((events: readonly TraceEvent[]) => void)[] = [];
     const retention = new TraceRetention(

@@ -116,6 +116,23 @@ export function summariseEvent(summary: TraceSummary, e: TraceEvent): void {
   }
 }
 
+/**
+ * Adds the stretch `later` (which follows what `summary` holds) to
+ * `summary`, in place: the same as summarising its events one by one.
+ */
+export function addSummary(summary: TraceSummary, later: TraceSummary): void {
+  if (later.events === 0) return;
+  if (summary.events === 0) summary.fromUs = later.fromUs;
+  summary.events += later.events;
+  summary.toUs = Math.max(summary.toUs, later.toUs);
+  summary.faults += later.faults;
+  summary.ledgerChanges += later.ledgerChanges;
+  for (const [name, t] of Object.entries(later.byNode)) {
+    const n = (summary.byNode[name] ??= emptyTally());
+    for (const k of Object.keys(t) as (keyof NodeTally)[]) n[k] += t[k];
+  }
+}
+
 /** `a` then `b` (the stretch `b` follows the stretch `a`), as a new summary. */
 export function mergeSummaries(a: TraceSummary, b: TraceSummary): TraceSummary {
   if (a.events === 0) return cloneSummary(b);
