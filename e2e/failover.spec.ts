@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { Page, TestInfo } from "@playwright/test";
 import { expect, test } from "./fixtures";
@@ -12,7 +12,6 @@ async function shoot(page: Page, testInfo: TestInfo, name: string): Promise<void
   mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file, fullPage: true });
   await testInfo.attach(name, { path: file, contentType: "image/png" });
-  copyFileSync(file, path.join("test-results", `failover-${name}.png`));
 }
 
 test("crashing the master makes Sentinel promote a replica, and the ledger reports the lost write", async ({

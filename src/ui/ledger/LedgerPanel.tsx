@@ -57,8 +57,12 @@ export function LedgerPanel() {
                 <th scope="col" className="col-write">
                   write
                 </th>
-                <th scope="col">accepted by</th>
-                <th scope="col">acknowledged</th>
+                <th scope="col" className="col-accepted">
+                  accepted by
+                </th>
+                <th scope="col" className="col-acknowledged">
+                  acknowledged
+                </th>
                 <th scope="col">now</th>
               </tr>
             </thead>
