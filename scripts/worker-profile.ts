@@ -79,10 +79,7 @@ async function main(): Promise<void> {
     page.on("pageerror", (e) => console.log(`page error: ${e.message}`));
     await page.goto(`http://127.0.0.1:${PORT}/bench/page/index.html`);
     const run = (n: number) =>
-      page.evaluate(
-        (k) => (globalThis as BenchWindow).__bench!.workerWrites(k, 3),
-        n,
-      );
+      page.evaluate((k) => (globalThis as BenchWindow).__bench!.workerWrites(k, 3), n);
     // A warm-up run, untraced: the page's own code is compiled by then.
     console.log(`warm-up: ${(await run(WRITES)).writesPerSec.toFixed(0)} writes/s`);
     const cdp = await page.context().newCDPSession(page);
@@ -126,13 +123,16 @@ async function main(): Promise<void> {
 function summarise(events: TraceEvent[], wallMs: number): void {
   const threadNames = new Map<string, string>();
   for (const e of events)
-    if (e.ph === "M" && e.name === "thread_name") threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
+    if (e.ph === "M" && e.name === "thread_name")
+      threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? "?");
 
   // Busy time: the top-level tasks each thread ran (nested tasks are not counted twice).
   const busy = new Map<string, number>();
   const ends = new Map<string, number>();
   const tasks = events
-    .filter((e) => e.ph === "X" && (e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask"))
+    .filter(
+      (e) => e.ph === "X" && (e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask"),
+    )
     .sort((a, b) => a.ts - b.ts);
   for (const e of tasks) {
     const k = `${e.pid}:${e.tid}`;
@@ -164,7 +164,9 @@ function summarise(events: TraceEvent[], wallMs: number): void {
     for (let i = 0; i < samples.length; i++) {
       const n = known.get(samples[i] ?? -1);
       const f = n?.callFrame;
-      const name = f ? `${f.functionName || "(anonymous)"} ${(f.url ?? "").split("/").pop() ?? ""}` : "?";
+      const name = f
+        ? `${f.functionName || "(anonymous)"} ${(f.url ?? "").split("/").pop() ?? ""}`
+        : "?";
       table.set(name, (table.get(name) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0));
     }
   }
