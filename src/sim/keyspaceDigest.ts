@@ -1,5 +1,6 @@
 import type { Keyspace } from "../engine/keyspace/db";
 import type { RedisValue } from "../engine/keyspace/value";
+import { valueType } from "../engine/keyspace/value";
 
 /**
  * A canonical text of a whole dataset (every key, type, value and absolute
@@ -11,10 +12,10 @@ export function keyspaceDigest(keyspace: Keyspace): string {
     const keys = [...db.dict.keys()].sort();
     for (const key of keys) {
       const value = db.dict.get(key);
-      if (!value) continue;
+      if (value === undefined) continue;
       const expiry = db.expires.get(key);
       lines.push(
-        `${db.id} ${JSON.stringify(key)} ${value.type} ${valueText(value)}${expiry === undefined ? "" : ` px ${expiry}`}`,
+        `${db.id} ${JSON.stringify(key)} ${valueType(value)} ${valueText(value)}${expiry === undefined ? "" : ` px ${expiry}`}`,
       );
     }
   }
@@ -22,9 +23,8 @@ export function keyspaceDigest(keyspace: Keyspace): string {
 }
 
 function valueText(value: RedisValue): string {
+  if (typeof value === "string") return JSON.stringify(value);
   switch (value.type) {
-    case "string":
-      return JSON.stringify(value.value);
     case "list":
       return JSON.stringify(value.value);
     case "set":

@@ -35,6 +35,7 @@ import { serverQuietView } from "./quietView";
 import { TraceRecorder } from "./traceRecorder";
 import type { Segment, SegmentBody } from "./segments";
 import type { TraceEvent } from "./trace";
+import type { Reply } from "../engine/reply";
 
 export { REDIS_PORT, SENTINEL_PORT };
 
@@ -99,6 +100,8 @@ export class ProcessHost {
   /** The effective key of the last event `run` fired, for a `resume`. */
   private lastFired: QueueKey | null = null;
   private answered = false;
+  /** The last reply event recorded (see `replyEvent`). */
+  private lastReply: ReplyEvent | null = null;
 
   constructor(
     identity: { readonly name: string; readonly ip: string; readonly rank: number },
@@ -421,13 +424,7 @@ export class ProcessHost {
           this.close(out.conn);
           break;
         case "reply":
-          this.trace.record({
-            t: this.now,
-            type: "reply",
-            node: this.name,
-            client: out.client,
-            reply: out.reply,
-          });
+          this.trace.record(this.replyEvent(out.client, out.reply));
           if (out.client === this.stopClient) this.answered = true;
           break;
         case "timer":
@@ -450,6 +447,22 @@ export class ProcessHost {
           break;
       }
     }
+  }
+
+  /**
+   * The trace event for a reply. Trace events are read-only data, so a reply
+   * equal to the previous one (a pipelined burst answered at one instant:
+   * same time, client and reply object, such as the shared +OK) is recorded
+   * as the same event: the trace reads the same, and a long burst keeps one
+   * object instead of one per reply.
+   */
+  private replyEvent(client: string, reply: Reply): ReplyEvent {
+    const last = this.lastReply;
+    if (last !== null && last.t === this.now && last.client === client && last.reply === reply)
+      return last;
+    const event: ReplyEvent = { t: this.now, type: "reply", node: this.name, client, reply };
+    this.lastReply = event;
+    return event;
   }
 
   // ---- the process's lifecycle -------------------------------------------
@@ -992,6 +1005,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 const STREAM_LABEL = "stream";
 
 type SendEvent = Mutable<Extract<TraceEvent, { type: "send" }>>;
+
+type ReplyEvent = Extract<TraceEvent, { type: "reply" }>;
 
 /**
  * A stream write still open in this step: its one segment and its trace

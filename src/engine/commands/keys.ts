@@ -300,9 +300,9 @@ function randomkeyCommand(ctx: ExecContext): Reply {
 }
 
 function copyValue(value: RedisValue): RedisValue {
+  // Strings are immutable: the copy may share the original.
+  if (typeof value === "string") return value;
   switch (value.type) {
-    case "string":
-      return { type: "string", value: value.value };
     case "list":
       return { type: "list", value: [...value.value] };
     case "hash":

@@ -10,7 +10,6 @@ import {
   readTyped,
   setKey,
 } from "../keyspace/lookup";
-import type { RedisValue } from "../keyspace/value";
 import type { Reply } from "../reply";
 import { ERR, NIL, OK, arityError, array, bulk, error, integer } from "../reply";
 import { WRONGTYPE, checkStringLength, eqi, longArg, longLongArg } from "./args";
@@ -186,7 +185,7 @@ function setGeneric(
   if ((flags & NX && found) || (flags & XX && !found)) {
     return oldValue ?? opts.abortReply ?? NIL;
   }
-  setKey(ctx, key, { type: "string", value }, { keepTtl: (flags & KEEPTTL) !== 0, exists: found });
+  setKey(ctx, key, value, { keepTtl: (flags & KEEPTTL) !== 0, exists: found });
   ctx.markDirty();
   if (deadline) {
     ctx.db.expires.set(key, deadline.ms);
@@ -221,12 +220,11 @@ function setCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
  */
 function setPlain(ctx: ExecContext, key: ByteString, value: ByteString): Reply {
   const db = ctx.db;
-  const stored: RedisValue = { type: "string", value };
   if (db.expires.size === 0 && db.hasRoomForKey()) {
-    db.dict.set(key, stored);
+    db.dict.set(key, value);
   } else {
     if (lookupKeyWrite(ctx, key, db) === undefined) db.reserve();
-    db.dict.set(key, stored);
+    db.dict.set(key, value);
     db.expires.delete(key);
   }
   ctx.markDirty();
@@ -314,7 +312,7 @@ function getsetCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const key = argv[1] ?? "";
   const reply = getGeneric(ctx, key);
   if (reply.type === "error") return reply;
-  setKey(ctx, key, { type: "string", value: argv[2] ?? "" });
+  setKey(ctx, key, argv[2] ?? "");
   ctx.markDirty();
   ctx.rewrite(["SET", key, argv[2] ?? ""]);
   return reply;
@@ -328,7 +326,7 @@ function msetGeneric(ctx: ExecContext, argv: readonly ByteString[], nx: boolean)
     }
   }
   for (let j = 1; j < argv.length; j += 2) {
-    setKey(ctx, argv[j] ?? "", { type: "string", value: argv[j + 1] ?? "" });
+    setKey(ctx, argv[j] ?? "", argv[j + 1] ?? "");
   }
   ctx.markDirty((argv.length - 1) / 2);
   return nx ? integer(1) : OK;
@@ -338,7 +336,7 @@ function mgetCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   return array(
     argv.slice(1).map((key) => {
       const value = lookupKeyRead(ctx, key);
-      return value?.type === "string" ? bulk(value.value) : NIL;
+      return typeof value === "string" ? bulk(value) : NIL;
     }),
   );
 }
@@ -346,8 +344,8 @@ function mgetCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
 /** `incrDecrCommand`: 64-bit arithmetic on a canonical integer string; the TTL is kept. */
 function incrDecr(ctx: ExecContext, key: ByteString, incr: bigint): Reply {
   const o = lookupKeyWrite(ctx, key);
-  if (o && o.type !== "string") return WRONGTYPE;
-  const old = o ? parseLongLong(o.value) : 0n;
+  if (o !== undefined && typeof o !== "string") return WRONGTYPE;
+  const old = o !== undefined ? parseLongLong(o) : 0n;
   if (old === null) return error(ERR.notInteger);
   if (
     (incr < 0n && old < 0n && incr < LLONG_MIN - old) ||
@@ -356,8 +354,8 @@ function incrDecr(ctx: ExecContext, key: ByteString, incr: bigint): Reply {
     return error(ERR.overflow);
   }
   const value = old + incr;
-  const stored = { type: "string" as const, value: value.toString() };
-  if (o) dbOverwrite(ctx.db, key, stored);
+  const stored = value.toString();
+  if (o !== undefined) dbOverwrite(ctx.db, key, stored);
   else dbAdd(ctx.db, key, stored);
   ctx.markDirty();
   // Integer replies are JS numbers: exact up to 2^53.
@@ -384,15 +382,15 @@ function incrByCommand(sign: 1n | -1n, fixed: bigint | null) {
 function incrbyfloatCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const key = argv[1] ?? "";
   const o = lookupKeyWrite(ctx, key);
-  if (o && o.type !== "string") return WRONGTYPE;
-  const value = o ? parseLongDouble(o.value) : parseLongDouble("0");
+  if (o !== undefined && typeof o !== "string") return WRONGTYPE;
+  const value = parseLongDouble(o ?? "0");
   const incr = parseLongDouble(argv[2] ?? "");
   if (value === null || incr === null) return error(ERR.notFloat);
   const sum = addFloats(value, incr, EXTENDED);
   if (sum.kind !== "finite") return error("ERR increment would produce NaN or Infinity");
   const text = formatLongDoubleHuman(sum);
-  const stored = { type: "string" as const, value: text };
-  if (o) dbOverwrite(ctx.db, key, stored);
+  const stored = text;
+  if (o !== undefined) dbOverwrite(ctx.db, key, stored);
   else dbAdd(ctx.db, key, stored);
   ctx.markDirty();
   ctx.rewrite(["SET", key, text, "KEEPTTL"]);
@@ -404,15 +402,15 @@ function appendCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   const suffix = argv[2] ?? "";
   const o = lookupKeyWrite(ctx, key);
   let total: number;
-  if (!o) {
-    dbAdd(ctx.db, key, { type: "string", value: suffix });
+  if (o === undefined) {
+    dbAdd(ctx.db, key, suffix);
     total = suffix.length;
   } else {
-    if (o.type !== "string") return WRONGTYPE;
-    total = o.value.length + suffix.length;
+    if (typeof o !== "string") return WRONGTYPE;
+    total = o.length + suffix.length;
     const tooLong = checkStringLength(ctx.fromMaster, total);
     if (tooLong) return tooLong;
-    dbOverwrite(ctx.db, key, { type: "string", value: o.value + suffix });
+    dbOverwrite(ctx.db, key, o + suffix);
   }
   ctx.markDirty();
   return integer(total);
@@ -451,22 +449,22 @@ function setrangeCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
   if (offset < 0) return error("ERR offset is out of range");
   const o = lookupKeyWrite(ctx, key);
   let current: ByteString;
-  if (!o) {
+  if (o === undefined) {
     if (patch.length === 0) return integer(0);
     const tooLong = checkStringLength(ctx.fromMaster, offset + patch.length);
     if (tooLong) return tooLong;
     current = "";
   } else {
-    if (o.type !== "string") return WRONGTYPE;
-    if (patch.length === 0) return integer(o.value.length);
+    if (typeof o !== "string") return WRONGTYPE;
+    if (patch.length === 0) return integer(o.length);
     const tooLong = checkStringLength(ctx.fromMaster, offset + patch.length);
     if (tooLong) return tooLong;
-    current = o.value;
+    current = o;
   }
   const padded = current.length < offset ? current + "\0".repeat(offset - current.length) : current;
   const next = padded.slice(0, offset) + patch + padded.slice(offset + patch.length);
-  if (o) dbOverwrite(ctx.db, key, { type: "string", value: next });
-  else dbAdd(ctx.db, key, { type: "string", value: next });
+  if (o !== undefined) dbOverwrite(ctx.db, key, next);
+  else dbAdd(ctx.db, key, next);
   ctx.markDirty();
   return integer(next.length);
 }

@@ -546,7 +546,7 @@ function zpopFamily(max: boolean) {
     const key = argv[1] ?? "";
     const value = lookupKeyWrite(ctx, key);
     if (value === undefined) return EMPTY_ARRAY;
-    if (value.type !== "zset") return WRONGTYPE;
+    if (typeof value === "string" || value.type !== "zset") return WRONGTYPE;
     if (count === 0) return EMPTY_ARRAY;
     const zset = value.value;
     const entries = sortedEntries(zset);

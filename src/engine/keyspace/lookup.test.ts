@@ -46,7 +46,7 @@ function context(role: "master" | "replica" | "fromMaster", nowMs = NOW) {
 }
 
 function putString(db: Db, key: ByteString, value: ByteString, expireAt?: number): void {
-  db.dict.set(key, { type: "string", value });
+  db.dict.set(key, value);
   if (expireAt !== undefined) db.expires.set(key, expireAt);
 }
 
@@ -55,7 +55,7 @@ describe("expiry on lookup", () => {
     const { ctx, db } = context("master");
     putString(db, "k", "v", NOW);
     expect(isKeyExpired(db, "k", NOW)).toBe(false);
-    expect(lookupKeyRead(ctx, "k")).toEqual({ type: "string", value: "v" });
+    expect(lookupKeyRead(ctx, "k")).toEqual("v");
     expect(isKeyExpired(db, "k", NOW + 1)).toBe(true);
   });
 
@@ -78,8 +78,8 @@ describe("expiry on lookup", () => {
   it("the master link sees an expired key as present", () => {
     const { ctx, db, expired } = context("fromMaster");
     putString(db, "k", "v", NOW - 1);
-    expect(lookupKeyRead(ctx, "k")).toEqual({ type: "string", value: "v" });
-    expect(lookupKeyWrite(ctx, "k")).toEqual({ type: "string", value: "v" });
+    expect(lookupKeyRead(ctx, "k")).toEqual("v");
+    expect(lookupKeyWrite(ctx, "k")).toEqual("v");
     expect(expired).toEqual([]);
   });
 
@@ -116,25 +116,25 @@ describe("setKey and dbOverwrite", () => {
   it("setKey removes the TTL unless asked to keep it", () => {
     const { ctx, db } = context("master");
     putString(db, "k", "v", NOW + 1000);
-    setKey(ctx, "k", { type: "string", value: "w" }, { keepTtl: true });
+    setKey(ctx, "k", "w", { keepTtl: true });
     expect(db.expires.get("k")).toBe(NOW + 1000);
-    setKey(ctx, "k", { type: "string", value: "x" });
+    setKey(ctx, "k", "x");
     expect(db.expires.has("k")).toBe(false);
-    expect(db.dict.get("k")).toEqual({ type: "string", value: "x" });
+    expect(db.dict.get("k")).toEqual("x");
   });
 
   it("setKey on an expired key expires it first (the DEL is propagated before the write)", () => {
     const { ctx, db, expired } = context("master");
     putString(db, "k", "v", NOW - 1);
-    setKey(ctx, "k", { type: "string", value: "w" });
+    setKey(ctx, "k", "w");
     expect(expired).toEqual(["k"]);
-    expect(db.dict.get("k")).toEqual({ type: "string", value: "w" });
+    expect(db.dict.get("k")).toEqual("w");
   });
 
   it("dbOverwrite keeps the TTL, as INCR and APPEND do", () => {
     const { db } = context("master");
     putString(db, "k", "1", NOW + 5);
-    dbOverwrite(db, "k", { type: "string", value: "2" });
+    dbOverwrite(db, "k", "2");
     expect(db.expires.get("k")).toBe(NOW + 5);
   });
 });

@@ -1,7 +1,8 @@
 import type { ByteString } from "../bytes";
 import type { ExecContext } from "../commands/command";
 import type { Db } from "./db";
-import type { RedisType, RedisValue } from "./value";
+import type { RedisCollection, RedisType, RedisValue } from "./value";
+import { valueType } from "./value";
 
 /**
  * Key lookups with Redis 7.0's expiry rules (`db.c:lookupKey`,
@@ -79,7 +80,9 @@ export const WRONG_TYPE: unique symbol = Symbol("WRONGTYPE");
 export type WrongType = typeof WRONG_TYPE;
 
 /** The payload of a value of type T: a ByteString, an array, a Map or a Set. */
-type Payloads = { [K in RedisType]: Extract<RedisValue, { type: K }>["value"] };
+type Payloads = { string: ByteString } & {
+  [K in RedisCollection["type"]]: Extract<RedisCollection, { type: K }>["value"];
+};
 export type ValueOf<T extends RedisType> = Payloads[T];
 
 function typed<T extends RedisType>(
@@ -87,6 +90,7 @@ function typed<T extends RedisType>(
   type: T,
 ): ValueOf<T> | undefined | WrongType {
   if (value === undefined) return undefined;
+  if (typeof value === "string") return type === "string" ? (value as ValueOf<T>) : WRONG_TYPE;
   if (value.type !== type) return WRONG_TYPE;
   return value.value as ValueOf<T>;
 }
@@ -155,7 +159,7 @@ export function setKey(
 
 /** `getObjectTypeName`: what TYPE replies ("none" for a missing key). */
 export function typeName(value: RedisValue | undefined): string {
-  return value === undefined ? "none" : value.type;
+  return value === undefined ? "none" : valueType(value);
 }
 
 /**

@@ -66,10 +66,10 @@ function everyType(): Keyspace {
   const ks = new Keyspace();
   const db0 = ks.db(0);
   const all = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
-  db0.dict.set("s", { type: "string", value: "hello" });
-  db0.dict.set("empty", { type: "string", value: "" });
-  db0.dict.set("bin\x00\xff", { type: "string", value: all });
-  db0.dict.set("big", { type: "string", value: all.repeat(400) });
+  db0.dict.set("s", "hello");
+  db0.dict.set("empty", "");
+  db0.dict.set("bin\x00\xff", all);
+  db0.dict.set("big", all.repeat(400));
   for (const v of [
     "0",
     "-1",
@@ -86,9 +86,9 @@ function everyType(): Keyspace {
     "-0",
     "+1",
   ]) {
-    db0.dict.set(`n${v}`, { type: "string", value: v });
+    db0.dict.set(`n${v}`, v);
   }
-  db0.dict.set("42", { type: "string", value: "key looks like an integer" });
+  db0.dict.set("42", "key looks like an integer");
   db0.dict.set("list", {
     type: "list",
     value: ["a", "", "1", "-70000", all, "9223372036854775808"],
@@ -131,7 +131,7 @@ function everyType(): Keyspace {
   });
   db0.expires.set("s", 1_700_000_123_456);
   db0.expires.set("zset", 1_600_000_000_000); // already past: still written and read
-  ks.db(3).dict.set("s", { type: "string", value: "db 3" });
+  ks.db(3).dict.set("s", "db 3");
   ks.db(15).dict.set("l", { type: "list", value: ["x"] });
   ks.db(15).expires.set("l", 4_102_444_800_000);
   return ks;
@@ -285,7 +285,7 @@ describe("writeRdb and readRdb", () => {
 
   it("writes SELECTDB and RESIZEDB only for non-empty dbs, and EXPIRETIME_MS before the type", () => {
     const ks = new Keyspace();
-    ks.db(2).dict.set("k", { type: "string", value: "v" });
+    ks.db(2).dict.set("k", "v");
     ks.db(2).expires.set("k", 0x0102030405);
     const rdb = writeRdb(ks, AUX, 0);
     const tail = rdb.slice(rdb.indexOf("\xfe"));
@@ -304,13 +304,12 @@ describe("writeRdb and readRdb", () => {
   it("handles a multi-megabyte dataset", () => {
     const ks = new Keyspace();
     const db = ks.db(0);
-    for (let i = 0; i < 50_000; i++)
-      db.dict.set(`key:${i}`, { type: "string", value: `value-${i}-${"x".repeat(i % 50)}` });
+    for (let i = 0; i < 50_000; i++) db.dict.set(`key:${i}`, `value-${i}-${"x".repeat(i % 50)}`);
     db.dict.set("list", {
       type: "list",
       value: Array.from({ length: 100_000 }, (_, i) => `item${i}`),
     });
-    db.dict.set("blob", { type: "string", value: "\xab".repeat(2_000_000) });
+    db.dict.set("blob", "\xab".repeat(2_000_000));
     const rdb = writeRdb(ks, AUX, 0, { compression: false });
     expect(rdb.length).toBeGreaterThan(4_000_000);
     expectSameKeyspace(readRdb(rdb).keyspace, ks);
@@ -324,7 +323,7 @@ describe("writeRdb and readRdb", () => {
 // --- value encodings ---------------------------------------------------------
 
 describe("value encodings", () => {
-  const s = (value: ByteString): RedisValue => ({ type: "string", value });
+  const s = (value: ByteString): RedisValue => value;
 
   it("INT-encodes strings that are canonical integers in int32 range", () => {
     expect(writeObject(s("100"))).toBe("\x00\xc0\x64");
@@ -401,11 +400,8 @@ describe("readRdb on hand-built files", () => {
     // From a real DUMP of "abc" x 42 (rdbcompression yes): 0xC3, clen 11, len 126, data.
     const lzf = "\xc3\x0b\x40\x7e\x03abca\xe0o\x02\x01bc";
     const loaded = readRdb(rdbFile("\xfe\x00" + "\x00" + str("k") + lzf));
-    expect(loaded.keyspace.db(0).dict.get("k")).toEqual({
-      type: "string",
-      value: "abc".repeat(42),
-    });
-    expect(readObject("\x00" + lzf)).toEqual({ type: "string", value: "abc".repeat(42) });
+    expect(loaded.keyspace.db(0).dict.get("k")).toEqual("abc".repeat(42));
+    expect(readObject("\x00" + lzf)).toEqual("abc".repeat(42));
   });
 
   it("rejects corrupt LZF data", () => {
@@ -494,8 +490,8 @@ describe("readRdb on hand-built files", () => {
       "#!lua name=mylib\nredis.register_function('f', function() return 1 end)",
     ]);
     const db = loaded.keyspace.db(0);
-    expect(db.dict.get("a")).toEqual({ type: "string", value: "1" });
-    expect(db.dict.get("b")).toEqual({ type: "string", value: "2" });
+    expect(db.dict.get("a")).toEqual("1");
+    expect(db.dict.get("b")).toEqual("2");
     expect(db.expires.get("a")).toBeUndefined();
     expect(db.expires.get("b")).toBe(1_700_000_000_000);
   });
@@ -520,7 +516,7 @@ describe("readRdb on hand-built files", () => {
 
   it("reads version 1 to 4 files, which have no checksum", () => {
     const payload = "REDIS0004\xfe\x00" + key(0, "k", str("v")) + "\xff";
-    expect(readRdb(payload).keyspace.db(0).dict.get("k")).toEqual({ type: "string", value: "v" });
+    expect(readRdb(payload).keyspace.db(0).dict.get("k")).toEqual("v");
   });
 });
 

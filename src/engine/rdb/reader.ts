@@ -243,7 +243,7 @@ function loadRdb(cur: Cursor): RdbContents {
 function loadObject(cur: Cursor, type: number, typeAt: number): RedisValue | null {
   switch (type) {
     case RDB_TYPE_STRING:
-      return { type: "string", value: cur.string("string value") };
+      return cur.string("string value");
     case RDB_TYPE_LIST: {
       const n = cur.len("list length");
       const list: ByteString[] = [];

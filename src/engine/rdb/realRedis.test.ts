@@ -245,7 +245,7 @@ function bytesFrom(seed: number, n: number): ByteString {
 function buildLzfDataset(): Keyspace {
   const ks = new Keyspace();
   const db = ks.db(0);
-  const str = (v: ByteString): RedisValue => ({ type: "string", value: v });
+  const str = (v: ByteString): RedisValue => v;
   for (let i = 0; i < 2000; i++) db.dict.set(`x:${i}`, str("x".repeat(100)));
   for (let i = 0; i < 200; i++) db.dict.set(`rnd:${i}`, str(bytesFrom(1000 + i, 20 + i * 7)));
   for (let i = 0; i < 200; i++) {
@@ -340,7 +340,7 @@ const listpackInts = [
 function buildDataset(nowMs: number): Keyspace {
   const ks = new Keyspace();
   const db0 = ks.db(0);
-  const str = (v: ByteString): RedisValue => ({ type: "string", value: v });
+  const str = (v: ByteString): RedisValue => v;
   db0.dict.set("str", str("hello"));
   for (const v of [
     "100",
@@ -495,29 +495,28 @@ async function populate(c: MiniClient, ks: Keyspace): Promise<void> {
     if (db.dict.size === 0) continue;
     await c.ok("SELECT", db.id);
     for (const [key, value] of db.dict) {
-      switch (value.type) {
-        case "string":
-          await c.ok("SET", key, value.value);
-          break;
-        case "list":
-          for (const e of value.value) await c.ok("RPUSH", key, e);
-          break;
-        case "hash":
-          for (const [f, v] of value.value) await c.ok("HSET", key, f, v);
-          break;
-        case "set":
-          await c.ok("SADD", key, ...value.value);
-          break;
-        case "zset":
-          for (const [m, s] of value.value)
-            await c.ok(
-              "ZADD",
-              key,
-              s === Infinity ? "+inf" : s === -Infinity ? "-inf" : formatScore(s),
-              m,
-            );
-          break;
-      }
+      if (typeof value === "string") await c.ok("SET", key, value);
+      else
+        switch (value.type) {
+          case "list":
+            for (const e of value.value) await c.ok("RPUSH", key, e);
+            break;
+          case "hash":
+            for (const [f, v] of value.value) await c.ok("HSET", key, f, v);
+            break;
+          case "set":
+            await c.ok("SADD", key, ...value.value);
+            break;
+          case "zset":
+            for (const [m, s] of value.value)
+              await c.ok(
+                "ZADD",
+                key,
+                s === Infinity ? "+inf" : s === -Infinity ? "-inf" : formatScore(s),
+                m,
+              );
+            break;
+        }
       const when = db.expires.get(key);
       if (when !== undefined) await c.ok("PEXPIREAT", key, when);
     }
@@ -534,7 +533,7 @@ async function fetchValue(c: MiniClient, key: ByteString): Promise<RedisValue | 
   const type = await c.ok("TYPE", key);
   switch (type) {
     case "string":
-      return { type: "string", value: (await c.ok("GET", key)) as ByteString };
+      return (await c.ok("GET", key)) as ByteString;
     case "list":
       return { type: "list", value: (await c.ok("LRANGE", key, 0, -1)) as ByteString[] };
     case "hash": {
@@ -566,9 +565,8 @@ function parseScore(s: string): number {
 
 /** Values compared order-insensitively where Redis does not define an order (hash fields, set members). */
 function normalize(v: RedisValue | null | undefined): unknown {
-  if (v === null || v === undefined) return v;
+  if (v === null || v === undefined || typeof v === "string") return v;
   switch (v.type) {
-    case "string":
     case "list":
       return v;
     case "hash":
@@ -633,7 +631,7 @@ describe.skipIf(skipReason !== null)(
         const nowMs = Date.now();
         const ks = buildDataset(nowMs);
         // An already-expired key: a master drops it while loading.
-        ks.db(0).dict.set("ttl:past", { type: "string", value: "gone" });
+        ks.db(0).dict.set("ttl:past", "gone");
         ks.db(0).expires.set("ttl:past", nowMs - 1000);
         const rdb = writeRdb(
           ks,

@@ -159,12 +159,13 @@ export function writeObject(value: RedisValue, options: RdbWriteOptions = {}): B
 
 /** The type byte, the key (when given), then the value: one key-value record. */
 function saveObjectType(w: Rio, z: boolean, key: ByteString | null, value: RedisValue): void {
+  if (typeof value === "string") {
+    w.byte(RDB_TYPE_STRING);
+    if (key !== null) saveRawString(w, z, key);
+    saveRawString(w, z, value);
+    return;
+  }
   switch (value.type) {
-    case "string":
-      w.byte(RDB_TYPE_STRING);
-      if (key !== null) saveRawString(w, z, key);
-      saveRawString(w, z, value.value);
-      return;
     case "list":
       w.byte(RDB_TYPE_LIST_QUICKLIST_2);
       if (key !== null) saveRawString(w, z, key);
@@ -318,9 +319,8 @@ function saveZset(
 }
 
 function isEmptyCollection(value: RedisValue): boolean {
+  if (typeof value === "string") return false;
   switch (value.type) {
-    case "string":
-      return false;
     case "list":
       return value.value.length === 0;
     default:

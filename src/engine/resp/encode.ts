@@ -15,15 +15,14 @@ const BULK_HEADERS = Array.from({ length: 1024 }, (_, n) => `$${n}\r\n`);
 export function encodeCommand(argv: readonly ByteString[]): ByteString {
   // Every command propagated to replicas comes through here. Joined from its
   // pieces, it is one flat string: concatenated, a rope of a dozen pieces
-  // would stay alive in the backlog as long as the bytes do.
+  // would stay alive in the backlog as long as the bytes do. Pushed onto a
+  // literal rather than stored into `new Array(n)`: join is much slower on
+  // an array with holes, even once they are filled.
   const n = argv.length;
-  const parts = new Array<ByteString>(3 * n + 1);
-  parts[0] = MULTIBULK_HEADERS[n] ?? `*${n}\r\n`;
+  const parts: ByteString[] = [MULTIBULK_HEADERS[n] ?? `*${n}\r\n`];
   for (let i = 0; i < n; i++) {
     const arg = argv[i] ?? "";
-    parts[3 * i + 1] = BULK_HEADERS[arg.length] ?? `$${arg.length}\r\n`;
-    parts[3 * i + 2] = arg;
-    parts[3 * i + 3] = "\r\n";
+    parts.push(BULK_HEADERS[arg.length] ?? `$${arg.length}\r\n`, arg, "\r\n");
   }
   return parts.join("");
 }

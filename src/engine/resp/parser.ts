@@ -14,6 +14,8 @@ export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 /** `proto-max-bulk-len` default (512 MB). */
 export const DEFAULT_PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
 const INT_MAX = 2147483647;
+/** Below V8's shortest sliced string (13), `slice` copies: the longest command name worth keeping. */
+const MAX_KEPT_NAME = 12;
 
 const NUL = 0x00;
 const TAB = 0x09;
@@ -89,6 +91,8 @@ export class RequestParser {
   private scannedBytes = 0;
   private blankLineCount = 0;
   private failure: ProtocolError | undefined;
+  /** The first argument of the last request read whole (see `commandName`). */
+  private lastName: ByteString = "";
 
   constructor(options: RequestParserOptions = {}) {
     this.master = options.master ?? false;
@@ -191,7 +195,7 @@ export class RequestParser {
       if (c !== CR || (!this.master && length > this.protoMaxBulkLen)) return undefined;
       p += 2;
       if (p + length + 2 > end) return undefined;
-      argv[i] = buf.slice(p, p + length);
+      argv[i] = i === 0 ? this.commandName(buf, p, length) : buf.slice(p, p + length);
       p += length + 2;
     }
     this.queue.skip(p - start);
@@ -199,6 +203,21 @@ export class RequestParser {
     const bytes = this.skippedBytes + (p - start);
     this.skippedBytes = 0;
     return { argv, bytes, inline: false };
+  }
+
+  /**
+   * A request's first argument, `buf[p, p + length)`: the previous request's
+   * string when it is the same name, as it mostly is (a stream of SETs). A
+   * short slice is a copy, and a new string must be hashed again when the
+   * command table looks it up.
+   */
+  private commandName(buf: ByteString, p: number, length: number): ByteString {
+    const last = this.lastName;
+    if (last.length === length && buf.startsWith(last, p)) return last;
+    const name = buf.slice(p, p + length);
+    // Only a short name is kept: a longer slice would keep the whole buffer alive.
+    if (length <= MAX_KEPT_NAME) this.lastName = name;
+    return name;
   }
 
   private multibulkHeader(): "ok" | "empty" | ProtocolError | undefined {

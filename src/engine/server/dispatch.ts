@@ -6,7 +6,7 @@ import type { Reply } from "../reply";
 import { ERR, arityError, unknownCommandError } from "../reply";
 import type { Client } from "./client";
 import type { ExecutionUnit } from "./executionUnit";
-import { addOp } from "./executionUnit";
+import { NO_OPS, addOp } from "./executionUnit";
 import { enoughGoodReplicas } from "./masterSide";
 import { postponeIfPaused } from "./failover";
 import type { Server } from "./server";
@@ -151,7 +151,7 @@ export function processCommand(s: Server, client: Client, argv: readonly ByteStr
     s.reply(client, { type: "simple", value: "QUEUED" });
     return;
   }
-  const unit: ExecutionUnit = { ops: [] };
+  const unit: ExecutionUnit = { ops: NO_OPS };
   const reply = call(s, client, entry, argv, unit);
   finishUnit(s, client, unit, !entry.touchesArbitraryKeys, isWrite);
   if (reply !== null) s.reply(client, reply);
@@ -205,9 +205,15 @@ export function call(
 ): Reply | null {
   s.stats.totalCommandsProcessed++;
   if (entry.kind === "server") return entry.spec.run(s, client, argv, unit);
-  const ctx = new CommandCall(s, client, unit);
+  // One context per server, reset for each call: a data command runs to its
+  // end before the next call begins (EXEC is a server command and calls the
+  // queued ones one after another), and no handler keeps its context.
+  const ctx = (s.commandCall ??= new CommandCall(s));
+  ctx.begin(client, unit);
   const reply = entry.spec.handler(ctx, argv);
-  if ((ctx.dirty > 0 || ctx.forced) && !ctx.prevented) {
+  // A replica propagates none of its own commands (`propagate` proxies its
+  // master's stream instead), so what its master sends needs no op.
+  if ((ctx.dirty > 0 || ctx.forced) && !ctx.prevented && !(ctx.fromMaster && s.isReplica)) {
     addOp(unit, ctx.db.id, ctx.rewritten ?? argv);
   }
   return reply;
@@ -217,32 +223,43 @@ export function call(
  * What a data command sees of the server during one call: Redis's
  * `server.dirty`, `rewriteClientCommandVector`, `alsoPropagate` and friends.
  */
-class CommandCall implements ExecContext {
+export class CommandCall implements ExecContext {
   readonly keyspace: Keyspace;
-  readonly db: Db;
-  readonly nowMs: number;
-  readonly expiryIsReadOnly: boolean;
-  readonly fromMaster: boolean;
-  readonly expiryPaused: boolean;
+  db: Db;
+  expiryIsReadOnly = false;
+  fromMaster = false;
+  expiryPaused = false;
   dirty = 0;
   forced = false;
   prevented = false;
   rewritten: readonly ByteString[] | null = null;
+  private unit: ExecutionUnit = { ops: NO_OPS };
 
-  constructor(
-    private readonly s: Server,
-    client: Client,
-    private readonly unit: ExecutionUnit,
-  ) {
+  constructor(private readonly s: Server) {
     this.keyspace = s.keyspace;
+    this.db = s.keyspace.db(0);
+  }
+
+  /** Starts a call by `client` that propagates into `unit`. */
+  begin(client: Client, unit: ExecutionUnit): void {
+    const s = this.s;
     this.db = s.keyspace.db(client.db);
-    this.nowMs = s.unixTimeMs();
     this.fromMaster = client.flag === "master";
     this.expiryIsReadOnly = s.isReplica && !this.fromMaster;
     this.expiryPaused = s.failover.writesPaused;
+    this.dirty = 0;
+    this.forced = false;
+    this.prevented = false;
+    this.rewritten = null;
+    this.unit = unit;
   }
 
-  // Read when a command asks (few do), not for every call.
+  // Read when a command asks (few do), not for every call: the time is a
+  // heap number, which would be allocated for every call.
+  get nowMs(): number {
+    return this.s.unixTimeMs();
+  }
+
   get lazyfreeLazyExpire(): boolean {
     return this.s.configBool("lazyfree-lazy-expire");
   }
@@ -292,7 +309,7 @@ function deleteExpiredKey(s: Server, db: Db, key: ByteString, unit: ExecutionUni
 
 /** Deletes one expired key from the active expire cycle, propagated on its own. */
 export function expireKeyNow(s: Server, dbid: number, key: ByteString): void {
-  const unit: ExecutionUnit = { ops: [] };
+  const unit: ExecutionUnit = { ops: NO_OPS };
   deleteExpiredKey(s, s.keyspace.db(dbid), key, unit);
   s.propagate(unit.ops, false);
 }

@@ -8,9 +8,16 @@ export interface PropagatedOp {
 
 /** One execution unit's propagated commands (`server.also_propagate`). */
 export interface ExecutionUnit {
-  /** Replaced rather than pushed to while empty: an empty array's first push reserves 17 slots. */
+  /**
+   * Replaced rather than pushed to while empty: an empty array's first push
+   * reserves 17 slots. A new unit starts with NO_OPS, so the many commands
+   * that propagate nothing allocate no array.
+   */
   ops: PropagatedOp[];
 }
+
+/** The ops of a unit that has none yet: shared, never pushed to (`addOp` replaces it). */
+export const NO_OPS: PropagatedOp[] = [];
 
 /**
  * Adds a command to propagate with the unit. Argument vectors are never

@@ -20,6 +20,7 @@ import { encodeCommand, encodeReply } from "../resp/encode";
 import { RequestParser } from "../resp/parser";
 import type { Client } from "./client";
 import { processCommand } from "./dispatch";
+import type { CommandCall } from "./dispatch";
 import type { MasterLink, CachedMaster } from "./replicaSide";
 import {
   masterLinkBytes,
@@ -97,6 +98,8 @@ export class Server implements Process {
   private readonly configInts = new Map<string, number>();
   private readonly configBools = new Map<string, boolean>();
   readonly keyspace = new Keyspace();
+  /** What data commands see of the server during a call: one, reset for each call (see `call`). */
+  commandCall: CommandCall | null = null;
   readonly stats: ServerStats = {
     syncFull: 0,
     syncPartialOk: 0,

@@ -213,7 +213,7 @@ function debugPopulate(s: Server, client: Client, argv: readonly ByteString[]): 
     if (size > value.length) value += "\0".repeat(size - value.length);
     else if (size > 0) value = value.slice(0, size);
     db.reserve();
-    db.dict.set(key, { type: "string", value });
+    db.dict.set(key, value);
   }
   return OK;
 }

@@ -1,7 +1,8 @@
 import type { BacklogBlockView } from "../backlog";
 import type { ByteString } from "../bytes";
 import type { ReplicaState, ReplState } from "../io";
-import type { RedisType } from "../keyspace/value";
+import type { RedisType, RedisValue } from "../keyspace/value";
+import { valueType } from "../keyspace/value";
 import { replicaName } from "./client";
 import { genInfo } from "./info";
 import type { Server } from "./server";
@@ -61,6 +62,24 @@ function preview(text: string): string {
   return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 1)}…` : text;
 }
 
+/** A value as the key list shows it: JSON-like text. */
+function valueText(v: RedisValue): string {
+  if (typeof v === "string") return JSON.stringify(v);
+  switch (v.type) {
+    case "list":
+      return `[${v.value.map((x) => JSON.stringify(x)).join(", ")}]`;
+    case "set":
+      return `{${[...v.value]
+        .sort()
+        .map((x) => JSON.stringify(x))
+        .join(", ")}}`;
+    case "hash":
+      return `{${[...v.value].map(([f, x]) => `${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(", ")}}`;
+    case "zset":
+      return `{${[...v.value].map(([m, sc]) => `${JSON.stringify(m)}: ${sc}`).join(", ")}}`;
+  }
+}
+
 /** A snapshot of a server for the views. */
 export function nodeView(s: Server): NodeView {
   const keys: KeyView[] = [];
@@ -71,33 +90,12 @@ export function nodeView(s: Server): NodeView {
     const names = [...db.dict.keys()].sort().slice(0, MAX_KEYS - keys.length);
     for (const key of names) {
       const v = db.dict.get(key);
-      if (!v) continue;
-      let text: string;
-      switch (v.type) {
-        case "string":
-          text = JSON.stringify(v.value);
-          break;
-        case "list":
-          text = `[${v.value.map((x) => JSON.stringify(x)).join(", ")}]`;
-          break;
-        case "set":
-          text = `{${[...v.value]
-            .sort()
-            .map((x) => JSON.stringify(x))
-            .join(", ")}}`;
-          break;
-        case "hash":
-          text = `{${[...v.value].map(([f, x]) => `${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(", ")}}`;
-          break;
-        case "zset":
-          text = `{${[...v.value].map(([m, sc]) => `${JSON.stringify(m)}: ${sc}`).join(", ")}}`;
-          break;
-      }
+      if (v === undefined) continue;
       keys.push({
         db: db.id,
         key,
-        type: v.type,
-        preview: preview(text),
+        type: valueType(v),
+        preview: preview(valueText(v)),
         expiresAtMs: db.expires.get(key) ?? null,
       });
     }
