@@ -106,6 +106,30 @@ describe("the worker protocol's packing", () => {
     );
   });
 
+  it("sends a burst's shared reply event once and gives it back shared, each record with its own sort key", () => {
+    const ok: TraceRecord["events"][number] = {
+      t: 5_000,
+      type: "reply",
+      node: "m",
+      client: "c",
+      reply: { type: "simple", value: "OK" },
+    };
+    const records: TraceRecord[] = Array.from({ length: 100 }, (_, i) => ({
+      sort: [5_000, -1, i],
+      events: [ok],
+    }));
+    // Another record breaks the run; the replies after it start a new one.
+    records.splice(50, 0, reply(1_000, "other"));
+    const packed = packReport(report(records));
+    expect(typeof packed.records).toBe("string");
+    expect((packed.records as string).split('"OK"').length - 1).toBe(2);
+    const back = unpackReport(viaWorker(packed));
+    expect(back).toEqual(report(records));
+    expect(back.records[0]?.events[0]).toBe(back.records[49]?.events[0]);
+    expect(back.records[51]?.events[0]).toBe(back.records[100]?.events[0]);
+    expect(back.records[0]?.events[0]).not.toBe(back.records[51]?.events[0]);
+  });
+
   it("clones records that carry big payloads (a snapshot's bytes) as they are", () => {
     const records = Array.from({ length: 100 }, (_, i) => reply(i, "v"));
     records.push(reply(100, "\u0000".repeat(PACK_BYTES_LIMIT)));

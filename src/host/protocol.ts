@@ -10,6 +10,7 @@ import type {
   TraceRecord,
 } from "../sim/hostStep";
 import type { SortKey } from "../sim/order";
+import type { TraceEvent } from "../sim/trace";
 import type { HostOptions } from "../sim/processHost";
 import type { SegmentBatch } from "../sim/segments";
 
@@ -122,19 +123,41 @@ export function unpackStep(step: PackedStep): HostStep {
 }
 
 /**
- * A record of one reply event (a burst's every write has one) travels as a
- * tuple, the way a client command does; any other record as it is.
+ * Records of one reply event travel as tuples, the way client commands do,
+ * and a run of records that share their event (a pipelined burst answered at
+ * one instant: ProcessHost records the same +OK event for each) as one tuple
+ * with the sort key of each: the event is checked, written and read once,
+ * and comes back shared, as the host made it. Any other record goes as it is.
  */
 type PackedRecord =
-  TraceRecord | readonly [sort: SortKey, t: number, node: string, client: string, reply: Reply];
+  TraceRecord | readonly [sorts: SortKey[], t: number, node: string, client: string, reply: Reply];
+
+type ReplyEvent = Extract<TraceEvent, { type: "reply" }>;
 
 export function packReport(report: HostReport): PackedReport {
   const { records } = report;
-  if (records.length < PACK_FROM || !jsonExact(records)) return report;
+  if (records.length < PACK_FROM) return report;
   const packed: PackedRecord[] = [];
+  let budget = PACK_BYTES_LIMIT;
+  let run = null as { event: ReplyEvent; sorts: SortKey[] } | null;
   for (const r of records) {
     const e = r.events.length === 1 ? r.events[0] : undefined;
-    packed.push(e?.type === "reply" ? [r.sort, e.t, e.node, e.client, e.reply] : r);
+    if (!exactSortKey(r.sort)) return report;
+    if (e?.type === "reply") {
+      if (run?.event === e) {
+        run.sorts.push(r.sort);
+        continue;
+      }
+      budget -= jsonExactWithin(e, budget);
+      if (budget < 0) return report;
+      run = { event: e, sorts: [r.sort] };
+      packed.push([run.sorts, e.t, e.node, e.client, e.reply]);
+    } else {
+      run = null;
+      budget -= jsonExactWithin(r, budget);
+      if (budget < 0) return report;
+      packed.push(r);
+    }
   }
   return { ...report, records: JSON.stringify(packed) };
 }
@@ -142,14 +165,13 @@ export function packReport(report: HostReport): PackedReport {
 export function unpackReport(report: PackedReport): HostReport {
   const { records } = report;
   if (typeof records !== "string") return { ...report, records };
-  const packed = JSON.parse(records) as PackedRecord[];
-  const out: TraceRecord[] = new Array<TraceRecord>(packed.length);
-  for (let k = 0; k < packed.length; k++) {
-    const r = packed[k] as PackedRecord;
-    if (isTraceRecord(r)) out[k] = r;
+  const out: TraceRecord[] = [];
+  for (const r of JSON.parse(records) as PackedRecord[]) {
+    if (isTraceRecord(r)) out.push(r);
     else {
-      const [sort, t, node, client, reply] = r;
-      out[k] = { sort, events: [{ t, type: "reply", node, client, reply }] };
+      const [sorts, t, node, client, reply] = r;
+      const events: readonly TraceEvent[] = [{ t, type: "reply", node, client, reply }];
+      for (const sort of sorts) out.push({ sort, events });
     }
   }
   return { ...report, records: out };
@@ -159,21 +181,42 @@ function isTraceRecord(r: PackedRecord): r is TraceRecord {
   return !Array.isArray(r);
 }
 
+/** A sort key JSON carries exactly: finite numbers, no -0 (a boundary's -Infinity is not). */
+function exactSortKey(sort: SortKey): boolean {
+  for (const x of sort) if (!Number.isFinite(x) || (x === 0 && 1 / x < 0)) return false;
+  return true;
+}
+
+/**
+ * The string characters `value` holds when JSON gives it back exactly and
+ * they are within `budget`; more than `budget` (so the caller gives up) when
+ * not.
+ */
+function jsonExactWithin(value: unknown, budget: number): number {
+  let used = 0;
+  const exact = jsonExact(value, (n) => {
+    used += n;
+    return used <= budget;
+  });
+  return exact ? used : budget + 1;
+}
+
 /**
  * Whether JSON.parse(JSON.stringify(value)) gives `value` back exactly, and
  * its strings hold no more than `PACK_BYTES_LIMIT` characters in all. One
  * pass over the values with a stack (a quarter of a recursive walk's time,
  * and a fraction of the clone it saves).
  */
-export function jsonExact(value: unknown): boolean {
-  let budget = PACK_BYTES_LIMIT;
+export function jsonExact(
+  value: unknown,
+  take: (chars: number) => boolean = budgetOf(PACK_BYTES_LIMIT),
+): boolean {
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const v = stack.pop();
     switch (typeof v) {
       case "string":
-        budget -= v.length;
-        if (budget < 0) return false;
+        if (!take(v.length)) return false;
         break;
       case "number":
         // Not NaN or ±Infinity (JSON writes null) nor -0 (JSON writes 0).
@@ -198,6 +241,12 @@ export function jsonExact(value: unknown): boolean {
     }
   }
   return true;
+}
+
+/** A string budget of `chars` characters in all: false once they are spent. */
+function budgetOf(chars: number): (n: number) => boolean {
+  let left = chars;
+  return (n) => (left -= n) >= 0;
 }
 
 /** Node worker → node worker: the segments one step sent, as one message. */
