@@ -59,6 +59,26 @@ describe("the worker protocol's packing", () => {
     expect(unpackStep(viaWorker(packed))).toEqual(step(inputs));
   });
 
+  it("packs a client's run of commands once and gives back every command's own fields", () => {
+    const inputs: HarnessInput[] = [];
+    for (let i = 0; i < 30; i++) inputs.push(command(i, ["SET", `k${i}`, "v"]));
+    // A gap in the numbering, another client, another instant, another incarnation.
+    inputs.push(command(40, ["GET", "k1"]));
+    inputs.push({
+      ...command(41, ["PING"]),
+      input: { kind: "clientCommand", client: "d", argv: ["PING"] },
+    });
+    inputs.push({ ...command(42, ["PING"]), at: 6_000 });
+    inputs.push({ ...command(43, ["PING"]), incarnation: 1 });
+    for (let i = 44; i < 60; i++) inputs.push(command(i, ["INCR", "n"]));
+    const packed = packStep(step(inputs));
+    expect(typeof packed.inputs).toBe("string");
+    expect((packed.inputs as string).split('"c"').length - 1).toBe(5);
+    const back = unpackStep(viaWorker(packed));
+    expect(back).toEqual(step(inputs));
+    expect(JSON.stringify(back)).toBe(JSON.stringify(step(inputs)));
+  });
+
   it("clones a few inputs, or any that is not a client command, as they are", () => {
     const few = step([command(0, ["GET", "k"])]);
     expect(packStep(few).inputs).toBe(few.inputs);
