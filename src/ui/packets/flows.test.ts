@@ -121,6 +121,20 @@ describe("flows", () => {
     expect(rateText(rate)).toMatch(/^1,0\d\d cmd\/s · 2\d(\.\d)? kB\/s$/);
   });
 
+  it("counts bursts with quiet spells between them at their average rate", () => {
+    // 1,000 writes a second handed over 400 at a time every 400 ms (a load
+    // generator at the fastest speed): each burst is one send of 400 commands.
+    const events = Array.from({ length: 10 }, (_, i) =>
+      send(i * 400_000, "m", "r1", SET.repeat(400)),
+    );
+    const flows = reduceFlows(NO_FLOWS, events);
+    const flow = flows["m>r1"];
+    if (!flow) throw new Error("no flow");
+    const rate = flowRate(flow, 3_600_000);
+    expect(rate.commands).toBeGreaterThan(700);
+    expect(rate.commands).toBeLessThan(1300);
+  });
+
   it("leaves the flows alone when no bytes were sent", () => {
     const flows = reduceFlows(NO_FLOWS, [send(0)]);
     expect(reduceFlows(flows, [{ t: 5, type: "connOpen", conn: "c2", from: "a", to: "b" }])).toBe(

@@ -50,7 +50,7 @@ export interface DirectionFlow {
   readonly run: number;
   /** The last STREAM_SENDS send instants and the commands each carried, oldest first. */
   readonly recent: readonly { readonly t: VirtualTime; readonly commands: number }[];
-  /** When the traffic began (its first send after a quiet spell), for a young stream's rate. */
+  /** When the traffic began (its first send after a rate window without any), for a young stream's rate. */
   readonly runFrom: VirtualTime;
   /** Set when the run reached STREAM_SENDS; it lapses after STREAM_QUIET_US without a send (`isStreaming`). */
   readonly streaming: boolean;
@@ -161,7 +161,10 @@ function addSend(
     lastSendAt: Math.max(flow.lastSendAt, e.t),
     run,
     recent,
-    runFrom: gap > STREAM_QUIET_US ? e.t : flow.runFrom,
+    // A new run of traffic only once the rate window holds nothing older: bursts
+    // with quiet spells between them (a load at the fastest speed) are counted
+    // at their average, not each over its own few milliseconds.
+    runFrom: gap > RATE_WINDOW_US ? e.t : flow.runFrom,
     streaming: isStreaming(flow, e.t) || run >= STREAM_SENDS || dense(recent),
     kind: kind === "ping" ? flow.kind : kind,
     buckets: addToBuckets(flow.buckets, e.t, bucket),
