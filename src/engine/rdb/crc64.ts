@@ -1,4 +1,5 @@
 import type { ByteString } from "../bytes";
+import { Crc64Kernel } from "./crc64Kernel";
 
 /**
  * Redis's CRC-64 (`crc64.c`): the Jones polynomial 0xad93d23594c935a9,
@@ -75,8 +76,34 @@ const [T0L, T1L, T2L, T3L, T4L, T5L, T6L, T7L] = SLICE_LO as [
   Uint32Array,
 ];
 
+/**
+ * Below this many bytes the JavaScript loop is done before a call into the
+ * WebAssembly kernel would be; above it the kernel is several times faster.
+ */
+const KERNEL_MIN_BYTES = 512;
+
+/** The WebAssembly kernel: undefined until first needed, null where it cannot run. */
+let kernel: Crc64Kernel | null | undefined;
+const KERNEL_REGISTER = new Uint32Array(2);
+
+/** The WebAssembly kernel checksums go through, or null where it cannot run. */
+export function crc64Kernel(): Crc64Kernel | null {
+  if (kernel === undefined) kernel = Crc64Kernel.create(SLICE_HI, SLICE_LO);
+  return kernel;
+}
+
 /** Feeds `data[start, end)` (a byte string) into the register and returns the new register. */
 export function crc64Update(crc: Crc64, data: ByteString, start = 0, end = data.length): Crc64 {
+  const k = end - start >= KERNEL_MIN_BYTES ? crc64Kernel() : null;
+  if (k === null) return crc64UpdateJs(crc, data, start, end);
+  KERNEL_REGISTER[0] = crc.hi;
+  KERNEL_REGISTER[1] = crc.lo;
+  k.foldString(KERNEL_REGISTER, data, start, end);
+  return { hi: KERNEL_REGISTER[0], lo: KERNEL_REGISTER[1] };
+}
+
+/** `crc64Update` in JavaScript alone: the reference the kernel is tested against. */
+export function crc64UpdateJs(crc: Crc64, data: ByteString, start = 0, end = data.length): Crc64 {
   let hi = crc.hi;
   let lo = crc.lo;
   let i = start;
@@ -126,6 +153,18 @@ export function crc64Update(crc: Crc64, data: ByteString, start = 0, end = data.
  * each chunk of the file as it leaves (`rioGenericUpdateChecksum`).
  */
 export function crc64UpdateBytes(
+  crc: Uint32Array,
+  data: Uint8Array,
+  start: number,
+  end: number,
+): void {
+  const k = end - start >= KERNEL_MIN_BYTES ? crc64Kernel() : null;
+  if (k === null) crc64UpdateBytesJs(crc, data, start, end);
+  else k.foldBytes(crc, data, start, end);
+}
+
+/** `crc64UpdateBytes` in JavaScript alone: the reference the kernel is tested against. */
+export function crc64UpdateBytesJs(
   crc: Uint32Array,
   data: Uint8Array,
   start: number,

