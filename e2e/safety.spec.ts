@@ -191,7 +191,7 @@ test.describe("hostile scripts", () => {
 });
 
 test.describe("Content-Security-Policy", () => {
-  test("the built page carries a policy with no inline script and no connections", async ({
+  test("the built page carries a policy with no inline script, no eval and no connections", async ({
     page,
   }) => {
     await page.goto("./");
@@ -205,7 +205,8 @@ test.describe("Content-Security-Policy", () => {
       }),
     );
     expect(directives.get("default-src")).toEqual(["'none'"]);
-    expect(directives.get("script-src")).toEqual(["'self'"]);
+    // WebAssembly may be compiled (the CRC-64 kernel), nothing else evaluated.
+    expect(directives.get("script-src")).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(directives.get("connect-src")).toEqual(["'none'"]);
     expect(directives.get("object-src")).toEqual(["'none'"]);
     expect(directives.get("base-uri")).toEqual(["'none'"]);
@@ -219,6 +220,26 @@ test.describe("Content-Security-Policy", () => {
     await playground.waitForLinksUp("r1", "r2");
     await exercise(page);
     expect(await w.violations()).toEqual([]);
+  });
+
+  test("a worker started as the node workers are (a blob: URL) may compile WebAssembly under it", async ({
+    page,
+  }) => {
+    // The blob: workers inherit the page's policy; the CRC-64 kernel needs 'wasm-unsafe-eval'
+    // there, or every checksum falls back to JavaScript.
+    await page.goto("./");
+    const compiled = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          const source =
+            "try { new WebAssembly.Module(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])); postMessage('compiled'); }" +
+            " catch (e) { postMessage(String(e)); }";
+          const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+          const worker = new Worker(url);
+          worker.onmessage = (e: MessageEvent<string>) => resolve(e.data);
+        }),
+    );
+    expect(compiled).toBe("compiled");
   });
 
   test("an injected inline script is refused (the policy is in force)", async ({ page }) => {
