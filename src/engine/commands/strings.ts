@@ -214,14 +214,23 @@ function setCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
 /**
  * `SET key value` with no option, the most common write: what setGeneric
  * does for it (a write lookup, `setKey` without KEEPTTL, dirty), without
- * parsing options. In a database with no TTL the write lookup has no effect
- * and, while the node has room for another key, neither has `reserve`: one
- * dictionary operation then does it all.
+ * parsing options. In a database with no TTL the write lookup has no effect,
+ * and only a new key can meet the node's key limit: one dictionary operation
+ * does it all, and the limit is counted (over all 16 databases) only when the
+ * dictionary grew. A key past the limit is taken out again before `reserve`
+ * throws, so the node dies with the keyspace it had, as Redis fails before
+ * writing.
  */
 function setPlain(ctx: ExecContext, key: ByteString, value: ByteString): Reply {
   const db = ctx.db;
-  if (db.expires.size === 0 && db.hasRoomForKey()) {
-    db.dict.set(key, value);
+  if (db.expires.size === 0) {
+    const dict = db.dict;
+    const size = dict.size;
+    dict.set(key, value);
+    if (dict.size !== size && !db.withinKeyLimit()) {
+      dict.delete(key);
+      db.reserve();
+    }
   } else {
     if (lookupKeyWrite(ctx, key, db) === undefined) db.reserve();
     db.dict.set(key, value);

@@ -33,6 +33,12 @@ export class Db {
     return owner === null || owner.totalKeys() < owner.maxKeys;
   }
 
+  /** Whether the node holds no more keys than it may (true just after creating the last one allowed). */
+  withinKeyLimit(): boolean {
+    const owner = this.owner;
+    return owner === null || owner.totalKeys() <= owner.maxKeys;
+  }
+
   /** Call before creating a key: throws OutOfMemory when the node has no room for one more. */
   reserve(): void {
     const owner = this.owner;
