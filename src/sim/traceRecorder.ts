@@ -14,12 +14,15 @@ export class TraceRecorder {
   /** Where the current group belongs: a sort key, or a queue key not turned into one yet. */
   private sort: SortKey | null = [];
   private key: QueueKey | null = null;
-  /** The current group's events; null until it records one. */
-  private events: TraceEvent[] | null = null;
+  /** The current group's record; null until it records an event. */
+  private current: { readonly sort: SortKey; events: readonly TraceEvent[] } | null = null;
+  /** The events of the step's last record while they may be shared (see `record`). */
+  private last: readonly TraceEvent[] | null = null;
 
   /** Starts the step over. */
   clear(): void {
     this.records = [];
+    this.last = null;
     this.beginGroup([]);
   }
 
@@ -27,7 +30,7 @@ export class TraceRecorder {
   beginGroup(sort: SortKey): void {
     this.sort = sort;
     this.key = null;
-    this.events = null;
+    this.current = null;
   }
 
   /**
@@ -37,19 +40,29 @@ export class TraceRecorder {
   beginKeyGroup(key: QueueKey): void {
     this.sort = null;
     this.key = key;
-    this.events = null;
+    this.current = null;
   }
 
   record(event: TraceEvent): void {
-    if (this.events !== null) {
-      this.events.push(event);
+    const current = this.current;
+    if (current !== null) {
+      // A shared array is copied before it grows; the copy is the group's own.
+      if (current.events === this.last) current.events = [...current.events];
+      (current.events as TraceEvent[]).push(event);
       return;
     }
-    // A literal: the first push onto an empty array would reserve 17 slots.
-    const events = (this.events = [event]);
+    // A group whose only event so far is the previous group's only event
+    // (a pipelined burst's shared +OK, one group per command) shares its
+    // array: records are read-only, and a burst then allocates a record per
+    // command but no array.
+    const last = this.last;
+    const events = last !== null && last.length === 1 && last[0] === event ? last : [event];
     const key = this.key;
     const sort = this.sort ?? (key ? keyTuple(key) : []);
-    this.records.push({ sort, events });
+    const record = { sort, events };
+    this.current = record;
+    this.last = events;
+    this.records.push(record);
   }
 
   /** The step's records (a group without events is left out). */
