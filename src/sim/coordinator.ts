@@ -845,8 +845,12 @@ export class Coordinator implements Cluster {
     return new Map([...this.reports].map(([name, r]) => [name, r.quiet] as const));
   }
 
+  /** Nothing left to run: no host busy, nothing in flight, no input handed over but not yet run. */
   private quiet(): boolean {
-    return isQuiet(this.time, [...this.slots.values()], this.networkModel, this.summaries());
+    return (
+      this.inputs.size === 0 &&
+      isQuiet(this.time, [...this.slots.values()], this.networkModel, this.summaries())
+    );
   }
 
   // ---- trace -------------------------------------------------------------

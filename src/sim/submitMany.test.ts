@@ -26,3 +26,19 @@ describe("submitMany", () => {
     expect(await run(true)).toEqual(one);
   });
 });
+
+describe("settle", () => {
+  it("runs the commands handed over and not yet run before it calls the cluster quiet", async () => {
+    const cluster = new InProcessCluster({ seed: 7 });
+    const config = new Map<string, string>();
+    await cluster.startNode({ name: "m", config });
+    await cluster.startNode({ name: "r1", replicaOf: "m", config });
+    await cluster.settle(10_000_000);
+    await cluster.submitMany("m", "burst", [
+      ["SET", "a", "1"],
+      ["SET", "b", "2"],
+    ]);
+    expect(await cluster.settle(10_000_000)).toBe(true);
+    expect((await cluster.snapshot("r1")).info.get("db0")).toMatch(/^keys=2,/);
+  });
+});
