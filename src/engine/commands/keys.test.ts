@@ -213,6 +213,45 @@ describe("keyspace queries", () => {
     expect(calls).toBeGreaterThan(5);
   });
 
+  it("SCAN answers each call as sorting every key by scan place would", () => {
+    // The reference: every key with its place (FNV-1a of the name, plus 1)
+    // from the cursor on, sorted; `count` of them and the rest of the last place.
+    const place = (key: string) => {
+      let hash = 0x811c9dc5;
+      for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+      return (hash >>> 0) + 1;
+    };
+    const reference = (keys: string[], cursor: number, count: number) => {
+      const sorted = keys
+        .map((key) => ({ key, place: place(key) }))
+        .filter((e) => e.place >= cursor)
+        .sort((a, b) => a.place - b.place || (a.key < b.key ? -1 : 1));
+      const batch: string[] = [];
+      for (let i = 0; i < sorted.length; i++) {
+        const e = sorted[i];
+        if (!e) break;
+        if (batch.length >= count && e.place !== sorted[i - 1]?.place)
+          return array([bulk(String(e.place)), array(batch.map(bulk))]);
+        batch.push(e.key);
+      }
+      return array([bulk("0"), array(batch.map(bulk))]);
+    };
+    const h = new Harness();
+    const all = Array.from({ length: 800 }, (_, i) => `user:${(i * 7919) % 800}`);
+    for (const k of all) h.call("SET", k, "v");
+    for (const count of [1, 10, 799, 800, 5000]) {
+      let cursor = 0;
+      do {
+        const reply = h.call("SCAN", String(cursor), "COUNT", String(count));
+        expect(reply).toEqual(reference(all, cursor, count));
+        const next = reply.type === "array" ? reply.value?.[0] : undefined;
+        cursor = Number(next?.type === "bulk" ? next.value : 0);
+      } while (cursor !== 0);
+    }
+    expect(h.call("SCAN", "4294967297")).toEqual(array([bulk("0"), array([])]));
+    expect(h.call("SCAN", "18446744073709551615")).toEqual(array([bulk("0"), array([])]));
+  });
+
   it("SCAN filters by MATCH and TYPE, and deletes the expired keys it meets on a master", () => {
     const h = new Harness();
     h.call("MSET", "a1", "1", "a2", "2", "b1", "3");

@@ -11,6 +11,7 @@ import {
   typeName,
 } from "../keyspace/lookup";
 import type { RedisValue } from "../keyspace/value";
+import { byCodeUnits, smallest } from "../keyspace/smallest";
 import { hashString } from "../random";
 import type { Reply } from "../reply";
 import { ERR, NIL, OK, array, bulk, error, integer, simple } from "../reply";
@@ -166,6 +167,40 @@ function scanPlace(key: ByteString): number {
 }
 
 /**
+ * The keys one SCAN call visits from `cursor`: the `count` first in scan
+ * order, and every other key at the place of the last of them (or the cursor
+ * could not resume between them), with the place to resume at (0: the end).
+ * In two passes over the keys and without sorting them all: a SCAN of a
+ * million keys used to sort the million at every call.
+ */
+function scanBatch(
+  dict: ReadonlyMap<ByteString, unknown>,
+  cursor: bigint,
+  count: number,
+): { batch: ByteString[]; next: number } {
+  const from = cursor > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(cursor);
+  function* placesFrom(): Generator<number> {
+    for (const key of dict.keys()) {
+      const place = scanPlace(key);
+      if (place >= from) yield place;
+    }
+  }
+  const first = smallest(placesFrom(), count, (a, b) => a - b);
+  // Fewer than `count` keys from the cursor on: this call visits them all.
+  const last = first.length < count ? Infinity : (first[first.length - 1] ?? Infinity);
+  const visited: { key: ByteString; place: number }[] = [];
+  let next = Infinity;
+  for (const key of dict.keys()) {
+    const place = scanPlace(key);
+    if (place < from) continue;
+    if (place <= last) visited.push({ key, place });
+    else if (place < next) next = place;
+  }
+  visited.sort((a, b) => a.place - b.place || byCodeUnits(a.key, b.key));
+  return { batch: visited.map((v) => v.key), next: next === Infinity ? 0 : next };
+}
+
+/**
  * SCAN with a deterministic cursor: keys are visited in order of a hash of
  * their name, and the cursor is the next hash to visit, so every key present
  * for the whole iteration is returned (once). Options and filters are
@@ -194,23 +229,7 @@ function scanCommand(ctx: ExecContext, argv: readonly ByteString[]): Reply {
     }
   }
 
-  const places = [...ctx.db.dict.keys()]
-    .map((key) => ({ key, place: scanPlace(key) }))
-    .filter((entry) => BigInt(entry.place) >= cursor)
-    .sort((a, b) => a.place - b.place || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const batch: ByteString[] = [];
-  let next = 0;
-  for (let i = 0; i < places.length; i++) {
-    const entry = places[i];
-    if (!entry) break;
-    // Keys sharing a place go in the same batch, or the cursor could not resume between them.
-    if (batch.length >= count && entry.place !== places[i - 1]?.place) {
-      next = entry.place;
-      break;
-    }
-    batch.push(entry.key);
-  }
-
+  const { batch, next } = scanBatch(ctx.db.dict, cursor, count);
   const keys = batch.filter((key) => {
     if (pattern !== null && !stringMatchLen(pattern, key)) return false;
     if (type !== null && !eqi(type, typeName(lookupKeyRead(ctx, key)))) return false;
@@ -284,9 +303,9 @@ function randomkeyCommand(ctx: ExecContext): Reply {
   const allVolatile = db.dict.size === db.expires.size;
   let tries = 100;
   for (let draw = 0; draw < RANDOMKEY_MAX_DRAWS; draw++) {
-    const keys = [...db.dict.keys()];
-    if (keys.length === 0) return NIL;
-    const key = keys[Math.min(keys.length - 1, Math.floor(ctx.random() * keys.length))] ?? "";
+    const size = db.dict.size;
+    if (size === 0) return NIL;
+    const key = nthKey(db, Math.min(size - 1, Math.floor(ctx.random() * size)));
     if (db.expires.has(key)) {
       if (allVolatile && isReplica && --tries === 0) return bulk(key);
       if (expireIfNeeded(ctx, db, key, false)) continue;
@@ -297,6 +316,13 @@ function randomkeyCommand(ctx: ExecContext): Reply {
   for (const key of db.dict.keys()) if (!isKeyExpired(db, key, ctx.nowMs)) return bulk(key);
   const first = db.dict.keys().next();
   return first.done === true ? NIL : bulk(first.value);
+}
+
+/** The key at `index` in the database's order, found by walking to it rather than copying every key. */
+function nthKey(db: Db, index: number): ByteString {
+  let i = 0;
+  for (const key of db.dict.keys()) if (i++ === index) return key;
+  return "";
 }
 
 function copyValue(value: RedisValue): RedisValue {

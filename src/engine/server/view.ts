@@ -3,6 +3,7 @@ import type { ByteString } from "../bytes";
 import type { ReplicaState, ReplState } from "../io";
 import type { RedisType, RedisValue } from "../keyspace/value";
 import { valueType } from "../keyspace/value";
+import { byCodeUnits, smallest } from "../keyspace/smallest";
 import { replicaName } from "./client";
 import { genInfo } from "./info";
 import type { Server } from "./server";
@@ -57,27 +58,60 @@ export interface NodeView {
 
 const MAX_KEYS = 200;
 const MAX_PREVIEW = 80;
+/**
+ * Items enough to fill a preview: each shows as at least `""` and a `, `
+ * follows it, so this many make a text longer than MAX_PREVIEW, and the
+ * items after them cannot change what the preview shows.
+ */
+const PREVIEW_ITEMS = MAX_PREVIEW / 2;
 
 function preview(text: string): string {
   return text.length > MAX_PREVIEW ? `${text.slice(0, MAX_PREVIEW - 1)}…` : text;
 }
 
-/** A value as the key list shows it: JSON-like text. */
-function valueText(v: RedisValue): string {
-  if (typeof v === "string") return JSON.stringify(v);
+/**
+ * A value as the key list shows it: JSON-like text, cut to MAX_PREVIEW. Only
+ * the beginning of a value is read: a 100 MB string or a list of a million
+ * items is not turned into text to show eighty characters of it.
+ */
+export function valuePreview(v: RedisValue): string {
+  if (typeof v === "string")
+    return preview(JSON.stringify(v.length > MAX_PREVIEW ? v.slice(0, MAX_PREVIEW) : v));
   switch (v.type) {
     case "list":
-      return `[${v.value.map((x) => JSON.stringify(x)).join(", ")}]`;
+      return previewItems("[", v.value.slice(0, PREVIEW_ITEMS).map(json), "]");
     case "set":
-      return `{${[...v.value]
-        .sort()
-        .map((x) => JSON.stringify(x))
-        .join(", ")}}`;
+      return previewItems("{", smallest(v.value, PREVIEW_ITEMS, byCodeUnits).map(json), "}");
     case "hash":
-      return `{${[...v.value].map(([f, x]) => `${JSON.stringify(f)}: ${JSON.stringify(x)}`).join(", ")}}`;
+      return previewItems(
+        "{",
+        firstEntries(v.value).map(([f, x]) => `${json(f)}: ${json(x)}`),
+        "}",
+      );
     case "zset":
-      return `{${[...v.value].map(([m, sc]) => `${JSON.stringify(m)}: ${sc}`).join(", ")}}`;
+      return previewItems(
+        "{",
+        firstEntries(v.value).map(([m, score]) => `${json(m)}: ${score}`),
+        "}",
+      );
   }
+}
+
+function json(text: string): string {
+  return JSON.stringify(text);
+}
+
+function previewItems(open: string, items: readonly string[], close: string): string {
+  return preview(`${open}${items.join(", ")}${close}`);
+}
+
+function firstEntries<V>(map: ReadonlyMap<ByteString, V>): [ByteString, V][] {
+  const out: [ByteString, V][] = [];
+  for (const entry of map) {
+    if (out.length >= PREVIEW_ITEMS) break;
+    out.push(entry);
+  }
+  return out;
 }
 
 /** A snapshot of a server for the views. */
@@ -87,7 +121,7 @@ export function nodeView(s: Server): NodeView {
   for (const db of s.keyspace.dbs) {
     dbsize += db.size;
     if (keys.length >= MAX_KEYS) continue;
-    const names = [...db.dict.keys()].sort().slice(0, MAX_KEYS - keys.length);
+    const names = smallest(db.dict.keys(), MAX_KEYS - keys.length, byCodeUnits);
     for (const key of names) {
       const v = db.dict.get(key);
       if (v === undefined) continue;
@@ -95,7 +129,7 @@ export function nodeView(s: Server): NodeView {
         db: db.id,
         key,
         type: valueType(v),
-        preview: preview(valueText(v)),
+        preview: valuePreview(v),
         expiresAtMs: db.expires.get(key) ?? null,
       });
     }
