@@ -93,6 +93,22 @@ test.describe("guided scenarios", () => {
     await expect(page.getByTestId("scenario-picker")).toHaveValue("");
   });
 
+  test("a link the scenario slowed shows its latency and bandwidth, on the edge and in its menu", async ({
+    page,
+  }, testInfo) => {
+    await page.goto("./?scenario=slow-link-full-sync");
+    await expect(page.getByTestId("guide-status")).toContainText("Next:", { timeout: 30_000 });
+    // The first step makes r1 m's replica: the link between them is drawn from then on.
+    await page.getByTestId("guide-next").click();
+    // `link m r1 latency 20ms bandwidth 10kb/s`: 10,240 bytes a second.
+    await expect(page.getByTestId("edge-r1-m")).toContainText("20 ms · 10.2 kB/s");
+    await page.getByRole("button", { name: "Link r1 ⇄ m: latency, bandwidth, reset" }).click();
+    const menu = page.getByRole("dialog", { name: "Link r1 ⇄ m" });
+    await expect(menu.getByLabel("Latency (ms, one way)")).toHaveValue("20");
+    await expect(menu.getByLabel("Bandwidth (kB/s, empty: unlimited)")).toHaveValue("10.24");
+    await shoot(page, testInfo, "slow-link-menu");
+  });
+
   for (const size of [
     { name: "desktop", width: 1280, height: 800 },
     { name: "phone", width: 375, height: 812 },

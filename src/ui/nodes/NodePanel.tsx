@@ -13,8 +13,8 @@ import { ProcessActions } from "./ProcessActions";
 import { SentinelPanel } from "./SentinelPanel";
 import { ClientPanel } from "../ledger/ClientPanel";
 import { settingsText } from "../topology/Edge";
-import { pairKey } from "../store/state";
 import { KeptPanel } from "../tabs/KeptPanel";
+import { usePath } from "../topology/usePath";
 
 const TABS = [
   { id: "console", label: "Console" },
@@ -340,15 +340,15 @@ const LINK_PRESETS = [
 /** Latency and bandwidth of the path between a replica and its master. */
 function LinkPreset({ replica, master }: { replica: string; master: string }) {
   const actions = useActions();
-  const current = usePlayground((s) => s.links[pairKey(replica, master)]);
+  const { path } = usePath(replica, master);
   const preset =
-    current === undefined
-      ? "lan"
-      : (LINK_PRESETS.find(
-          (p) =>
-            p.settings.latencyUs === current.latencyUs &&
-            p.settings.bandwidthBytesPerSec === (current.bandwidthBytesPerSec ?? 0),
-        )?.id ?? "custom");
+    (path.jitterUs === 0 &&
+      LINK_PRESETS.find(
+        (p) =>
+          p.settings.latencyUs === path.latencyUs &&
+          p.settings.bandwidthBytesPerSec === path.bandwidthBytesPerSec,
+      )?.id) ||
+    "custom";
   return (
     <select
       className="button select"
@@ -365,7 +365,7 @@ function LinkPreset({ replica, master }: { replica: string; master: string }) {
         });
       }}
     >
-      {preset === "custom" && <option value="custom">{settingsText(current) ?? "custom"}</option>}
+      {preset === "custom" && <option value="custom">{settingsText(path)}</option>}
       {LINK_PRESETS.map((p) => (
         <option key={p.id} value={p.id}>
           {p.label}

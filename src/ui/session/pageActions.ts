@@ -4,7 +4,8 @@ import type { Fault } from "../../sim/cluster";
 import { commandLine, faultLine } from "../script/actionScript";
 import { appendConsole } from "../store/reduceTrace";
 import { hideNode } from "../nodes/removeNode";
-import { CONSOLE_CLIENT, pairKey } from "../store/state";
+import { afterPathFault } from "../store/pathSettings";
+import { CONSOLE_CLIENT } from "../store/state";
 import type { PlaygroundStore } from "../store/store";
 import type { PageCluster } from "./gatedCluster";
 
@@ -79,11 +80,7 @@ export async function applyAction(
       await cluster.fault(action.fault);
       await cluster.advance(0);
       const { fault } = action;
-      // The trace does not carry a path's settings: the link and its menu read them here.
-      if (fault.kind === "link")
-        store.setState((s) => ({
-          links: { ...s.links, [pairKey(fault.a, fault.b)]: fault.settings },
-        }));
+      store.setState((s) => afterPathFault(s, fault) ?? s);
       return faultLine(fault);
     }
     case "removeNode": {

@@ -1,5 +1,6 @@
 import type { Script } from "../../scenario/ast";
 import type { TranscriptEntry } from "../../scenario/interpreter";
+import { afterPathFault } from "../store/pathSettings";
 import { appendConsole } from "../store/reduceTrace";
 import type { PlaygroundStore } from "../store/store";
 import type { PageCluster } from "./gatedCluster";
@@ -31,7 +32,12 @@ export class RunState {
     for (const l of allLines(script)) {
       if (l.kind === "info") this.infoNode.set(l.line, { name: l.name, section: l.section });
     }
-    this.run = new ScriptRun(script, cluster, (e) => this.onEntry(e));
+    this.run = new ScriptRun(
+      script,
+      cluster,
+      (e) => this.onEntry(e),
+      (fault) => this.store.setState((s) => afterPathFault(s, fault) ?? s),
+    );
   }
 
   /** The next recorded action not applied yet. */

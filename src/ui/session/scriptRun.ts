@@ -41,6 +41,8 @@ export class ScriptRun {
     private readonly script: Script,
     readonly cluster: PageCluster,
     private readonly onEntry: (entry: TranscriptEntry) => void,
+    /** After each fault a line applied (the page shows the paths' settings a `link` line set). */
+    readonly onFault: (fault: Fault) => void = () => {},
   ) {}
 
   get block(): Block | null {
@@ -163,8 +165,9 @@ class ScriptCluster implements Cluster {
   ): Promise<Reply> {
     return this.c.command(node, client, argv, maxWaitUs);
   }
-  fault(fault: Fault): Promise<void> {
-    return this.c.fault(fault);
+  async fault(fault: Fault): Promise<void> {
+    await this.c.fault(fault);
+    this.run.onFault(fault);
   }
   infoText(node: string, section: string): Promise<string> {
     return this.c.infoText(node, section);

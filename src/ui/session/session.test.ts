@@ -154,6 +154,37 @@ describe("the page's script session", () => {
     expect(p.store.getState().timeline).toEqual({ endUs: end, positionUs: middle });
   });
 
+  it("shows the paths' settings a script's network and link lines set, and keeps them over a seek", async () => {
+    const p = page();
+    p.session.load(
+      [
+        "network latency 5ms",
+        "node m",
+        "node r1 replicaof m",
+        "node r2 replicaof m",
+        "link m r1 latency 20ms jitter 2ms bandwidth 10kb/s",
+        "settle",
+        "m> SET k v",
+        "settle",
+        "",
+      ].join("\n"),
+      null,
+    );
+    await playThrough(p, () => 50_000);
+    const expected = {
+      network: { latencyUs: 5000, jitterUs: 0, bandwidthBytesPerSec: 0 },
+      links: { "m|r1": { latencyUs: 20_000, jitterUs: 2000, bandwidthBytesPerSec: 10_240 } },
+    };
+    expect(p.store.getState()).toMatchObject(expected);
+    const inner = p.session.gate.inner as InProcessCluster;
+    expect(inner.network.path("m", "r1")).toEqual(expected.links["m|r1"]);
+    expect(inner.network.path("m", "r2")).toEqual(expected.network);
+
+    p.session.seek(Math.floor(p.session.gate.now() / 2));
+    await p.idle();
+    expect(p.store.getState()).toMatchObject(expected);
+  });
+
   it("replays the reader's actions at their moments, and a fork keeps the original run", async () => {
     const p = page();
     p.session.load("node m\nnode r1 replicaof m\nsettle\n", null);

@@ -117,8 +117,10 @@ export interface PlaygroundState {
   readonly offsetHistory: readonly OffsetSample[];
   /** Nodes the reader removed: crashed, and no longer drawn. */
   readonly removed: readonly string[];
-  /** Latency and bandwidth the reader set per path (`a|b`); absent means the default. */
+  /** Latency and bandwidth set per path (`a|b`), by the reader or a `link` line; absent means the defaults. */
   readonly links: Readonly<Record<string, Partial<PathSettings>>>;
+  /** The paths' defaults as `network` lines set them (over the network model's own). */
+  readonly network: Readonly<Partial<PathSettings>>;
   /** Writes acknowledged to application clients, lost ones, stale reads (ledger/ledgerState). */
   readonly ledger: LedgerState;
   /** Traffic per direction, and which directions stream (packets/flows.ts). */
@@ -166,6 +168,7 @@ export function initialState(): PlaygroundState {
     offsetHistory: [],
     removed: [],
     links: {},
+    network: {},
     ledger: EMPTY_LEDGER,
     flows: NO_FLOWS,
     seed: 1,

@@ -7,6 +7,8 @@ import type { Point } from "../store/state";
 import { pairKey } from "../store/state";
 import { linkStatus } from "./linkStatus";
 import { trimmedSegment } from "./topologyLayout";
+import { usePath } from "./usePath";
+import type { PathSettings } from "../../sim/network";
 
 /** Where a link's menu was opened, in the frame's pixels. */
 export interface LinkMenuRequest {
@@ -45,7 +47,7 @@ export const Edge = memo(function Edge({ from, to, a, b, radius, kind, onMenu }:
       ? monitorTone(s.sentinels[from]?.masters.map((m) => m.flags) ?? [], cut)
       : linkStatus(s.nodes[from], s.views[from], cut).tone,
   );
-  const settings = usePlayground((s) => s.links[pairKey(from, to)]);
+  const { path, custom } = usePath(from, to);
   const { from: p1, to: p2 } = trimmedSegment(a, b, radius);
   // A monitor edge's button sits near its Sentinel, away from the replicas' captions.
   const at = kind === "monitor" ? 0.25 : 0.5;
@@ -71,7 +73,7 @@ export const Edge = memo(function Edge({ from, to, a, b, radius, kind, onMenu }:
       target,
     );
   };
-  const speed = settingsText(settings);
+  const speed = custom ? settingsText(path) : null;
   return (
     <g
       className={`edge edge-${kind} tone-${tone}${cut ? " is-cut" : ""}`}
@@ -144,16 +146,17 @@ function monitorTone(flags: readonly string[], cut: boolean): "ok" | "bad" | "wa
   return flags.length > 0 ? "ok" : "wait";
 }
 
-/** `40 ms · 100 kB/s` for a path the reader set, or null for the default. */
-export function settingsText(
-  settings: { latencyUs?: number; bandwidthBytesPerSec?: number } | undefined,
-): string | null {
-  if (!settings) return null;
-  const parts: string[] = [];
-  if (settings.latencyUs !== undefined)
-    parts.push(`${Number((settings.latencyUs / 1000).toFixed(3))} ms`);
-  if (settings.bandwidthBytesPerSec) parts.push(`${formatBytes(settings.bandwidthBytesPerSec)}/s`);
-  return parts.length > 0 ? parts.join(" · ") : null;
+/** `40 ms ± 5 ms · 100 kB/s`: a path's latency, its jitter and its bandwidth when limited. */
+export function settingsText(settings: PathSettings): string {
+  const ms = (us: number) => `${Number((us / 1000).toFixed(3))} ms`;
+  const parts = [
+    settings.jitterUs > 0
+      ? `${ms(settings.latencyUs)} ± ${ms(settings.jitterUs)}`
+      : ms(settings.latencyUs),
+  ];
+  if (settings.bandwidthBytesPerSec > 0)
+    parts.push(`${formatBytes(settings.bandwidthBytesPerSec)}/s`);
+  return parts.join(" · ");
 }
 
 function ScissorsIcon() {

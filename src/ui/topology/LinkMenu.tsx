@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from "react";
 import { useActions } from "../actionsContext";
-import { DEFAULT_PATH } from "../../sim/network";
+import { usePath } from "./usePath";
 import { pairKey } from "../store/state";
 import { usePlayground } from "../store/store";
 import type { LinkMenuRequest } from "./Edge";
@@ -20,12 +20,10 @@ export function LinkMenu({ request, onClose }: { request: LinkMenuRequest; onClo
   const actions = useActions();
   const id = useId();
   const cut = usePlayground((s) => s.cuts.includes(pairKey(a, b)));
-  const current = usePlayground((s) => s.links[pairKey(a, b)]);
-  const [latency, setLatency] = useState(
-    String((current?.latencyUs ?? DEFAULT_PATH.latencyUs) / 1000),
-  );
+  const { path } = usePath(a, b);
+  const [latency, setLatency] = useState(String(path.latencyUs / 1000));
   const [bandwidth, setBandwidth] = useState(
-    current?.bandwidthBytesPerSec ? String(current.bandwidthBytesPerSec / 1000) : "",
+    path.bandwidthBytesPerSec > 0 ? String(path.bandwidthBytesPerSec / 1000) : "",
   );
   const [problem, setProblem] = useState<string | null>(null);
   const firstRef = useRef<HTMLButtonElement>(null);
@@ -61,7 +59,8 @@ export function LinkMenu({ request, onClose }: { request: LinkMenuRequest; onClo
       b,
       settings: {
         latencyUs: Math.round(latencyMs * 1000),
-        jitterUs: 0,
+        // The menu has no field for jitter: a `link … jitter` line's stays.
+        jitterUs: path.jitterUs,
         bandwidthBytesPerSec: Math.round(kBps * 1000),
       },
     });
