@@ -5,7 +5,7 @@
  * (style, layout, paint, script ...), the heaviest JS functions, and saves a
  * screenshot and the raw trace.
  *
- *   npx tsx scripts/draw-profile.ts [--build] [--out DIR] [--seconds N] [--idle]
+ *   npx tsx scripts/draw-profile.ts [--build] [--out DIR] [--seconds N] [--idle] [--shot]
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -100,6 +100,9 @@ async function main(): Promise<void> {
       await page.waitForTimeout(9500);
       await page.locator('[data-testid="stream"]').first().waitFor({ state: "attached" });
       await page.waitForTimeout(1500);
+      // The drawing while the links stream (the trace's own screenshot comes after the load).
+      if (flag("--shot"))
+        await page.screenshot({ path: join(OUT, "streams.png"), fullPage: true });
     }
     if (flag("--mutations")) {
       await page.addScriptTag({ content: "window.__name = (f) => f" });

@@ -68,10 +68,28 @@ export function chartGeometry(
     };
   });
   return {
-    xTicks: x.ticks(5).map((at) => ({ at: x(at), label: `${trimSeconds(at / 1e6)} s` })),
-    yTicks: y.ticks(4).map((at) => ({ at: y(at), label: formatBytes(at) })),
+    xTicks: distinctLabels(
+      x.ticks(5).map((at) => ({ at: x(at), label: `${trimSeconds(at / 1e6)} s` })),
+    ),
+    // Bytes come whole: ticks at 0.2 B (all offsets still 0) would all read "0 B" or "1 B".
+    yTicks: distinctLabels(
+      y
+        .ticks(4)
+        .filter((at) => Number.isInteger(at))
+        .map((at) => ({ at: y(at), label: formatBytes(at) })),
+    ),
     lines,
   };
+}
+
+/**
+ * Ticks whose labels differ: two ticks that round to the same text would draw
+ * it twice, and the chart keys its ticks by label (a repeated key left the
+ * old ones behind, over the new scale's).
+ */
+function distinctLabels(ticks: readonly Tick[]): Tick[] {
+  const seen = new Set<string>();
+  return ticks.filter((tick) => !seen.has(tick.label) && seen.add(tick.label) !== undefined);
 }
 
 function trimSeconds(s: number): string {

@@ -123,7 +123,9 @@ export const NodeGlyph = memo(function NodeGlyph({
           .slice(0, MAX_KEYS_SHOWN)
           .map((k) => k.key)
           .join(" · ") + (dbsize > MAX_KEYS_SHOWN ? ` +${dbsize - MAX_KEYS_SHOWN}` : "");
-  const keyText = compact && names.length > 18 ? `${dbsize} keys` : names;
+  // Centred over or under the node, a long list would run into its neighbours' captions.
+  const keyText =
+    (compact || captionSide !== "right") && names.length > 18 ? `${dbsize} keys` : names;
   const roleText = role === "master" ? "master" : "replica";
   const label = `${name}: ${running ? roleText : "crashed"}, offset ${offset}, ${status.text}, ${dbsize} keys. Arrow keys move it; drag it onto another node to make it that node's replica; Enter opens its panel.`;
   return (

@@ -14,7 +14,7 @@ interface StreamLayerProps {
 /** Sideways offset of a direction's lane, as PacketLayer draws its packets. */
 const LANE = 7;
 /** How far along the link (from the sender) a stream's label sits: clear of the link's buttons. */
-const LABEL_AT = 0.66;
+const LABEL_AT = 0.78;
 /** A shorter link (a client beside its server) has no room for a label. */
 const MIN_LABELLED_PX = 200;
 /** How far beside its lane a label starts. */

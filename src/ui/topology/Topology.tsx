@@ -7,18 +7,14 @@ import { Edge } from "./Edge";
 import type { LinkMenuRequest } from "./Edge";
 import { LinkMenu } from "./LinkMenu";
 import { NODE_RADIUS, NodeGlyph } from "./NodeGlyph";
-import type { CaptionSide } from "./NodeGlyph";
 import { PacketLayer } from "./PacketLayer";
 import type { InspectedPacket } from "./PacketLayer";
 import { PacketInspector } from "./PacketInspector";
 import { StreamLayer } from "./StreamLayer";
+import { COMPACT_WIDTH, captionExtent, captionSides } from "./captionPlacement";
 import { resolveHost, topologyLayout } from "./topologyLayout";
 import type { DropHandlers } from "./useNodeDrag";
 
-/** Room a caption (offset, link state, keys) takes beside a node. */
-const CAPTION_WIDTH = 124;
-/** Below this width the drawing is compact: captions go under the nodes when they must. */
-const COMPACT_WIDTH = 560;
 /** How close to another node's centre a dragged node must be let go to count as a drop on it. */
 const DROP_RADIUS = NODE_RADIUS + 10;
 
@@ -100,6 +96,23 @@ export function Topology() {
       ),
     [order, shape, pinned, options],
   );
+  const captions = useMemo(() => {
+    const nodes = order.flatMap((name, i) => {
+      const at = layout.positions[name];
+      return at
+        ? [
+            {
+              name,
+              at,
+              sentinel: shape[i] === "sentinel",
+              hasReplicas: layout.edges.some((e) => e.master === name),
+            },
+          ]
+        : [];
+    });
+    const sides = captionSides(nodes, options.width);
+    return { sides, extent: captionExtent(nodes, sides, options.height) };
+  }, [order, shape, layout, options]);
   const positionsRef = useRef(layout.positions);
   useEffect(() => {
     positionsRef.current = layout.positions;
@@ -143,7 +156,7 @@ export function Topology() {
       <svg
         ref={svgRef}
         className="topology"
-        viewBox={`0 0 ${options.width} ${options.height}`}
+        viewBox={`0 ${captions.extent.top} ${options.width} ${captions.extent.bottom - captions.extent.top}`}
         role="group"
         aria-label="Replication topology: drag a node to move it, or onto another node to make it that node's replica; press a link's buttons to cut, heal or tune it"
       >
@@ -183,7 +196,7 @@ export function Topology() {
           })}
         </g>
         <g className="nodes">
-          {order.map((name, i) => {
+          {order.map((name) => {
             const p = layout.positions[name];
             if (!p) return null;
             return (
@@ -191,13 +204,7 @@ export function Topology() {
                 key={name}
                 name={name}
                 position={p}
-                captionSide={captionSide(
-                  name,
-                  p,
-                  options.width,
-                  layout.edges,
-                  shape[i] === "sentinel",
-                )}
+                captionSide={captions.sides.get(name) ?? "right"}
                 compact={options.width < COMPACT_WIDTH}
                 svgRef={svgRef}
                 dropTarget={dropTarget === name}
@@ -243,23 +250,6 @@ function depthOf(order: readonly string[], shape: readonly string[]): number {
     deepest = Math.max(deepest, depth);
   }
   return deepest + (shape.includes("sentinel") ? 1 : 0);
-}
-
-/**
- * Where a node's caption goes: beside it when there is room (a wide drawing),
- * else above a node with replicas below it and under a node without (a
- * Sentinel's row is the lowest: its caption goes under it).
- */
-function captionSide(
-  name: string,
-  p: Point,
-  width: number,
-  edges: readonly { replica: string; master: string }[],
-  sentinel: boolean,
-): CaptionSide {
-  if (width >= COMPACT_WIDTH && p.x + NODE_RADIUS + 12 + CAPTION_WIDTH <= width) return "right";
-  if (sentinel) return "below";
-  return edges.some((e) => e.master === name) ? "above" : "below";
 }
 
 /** The frame's width in CSS pixels, followed as it resizes. */
