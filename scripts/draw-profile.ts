@@ -101,8 +101,7 @@ async function main(): Promise<void> {
       await page.locator('[data-testid="stream"]').first().waitFor({ state: "attached" });
       await page.waitForTimeout(1500);
       // The drawing while the links stream (the trace's own screenshot comes after the load).
-      if (flag("--shot"))
-        await page.screenshot({ path: join(OUT, "streams.png"), fullPage: true });
+      if (flag("--shot")) await page.screenshot({ path: join(OUT, "streams.png"), fullPage: true });
     }
     if (flag("--mutations")) {
       await page.addScriptTag({ content: "window.__name = (f) => f" });
