@@ -235,7 +235,7 @@ test("a link carrying 1,000 writes a second is drawn as a stream with its rate",
   const stream = page.locator('[data-testid="stream"][data-from="m"][data-to="r1"]');
   await expect(stream).toBeVisible({ timeout: 30_000 });
   await expect(stream.locator(".stream-rate")).toContainText(/\d cmd\/s/);
-  // (The bench checks that time then keeps up: a script's `advance` lines move at most one a frame.)
+  // (A frame's slice passes as many `advance` lines as it covers: src/ui/session/gatedCluster.ts.)
   // Once the writes stop, the band goes and slow motion is back for single packets.
   await expect(stream).toHaveCount(0, { timeout: 30_000 });
 });

@@ -9,6 +9,9 @@ import type { TraceEvent } from "../../sim/trace";
 /** A cluster that can say when its next event is due (both implementations can). */
 export type PageCluster = Cluster & { nextEventTime(): VirtualTime | null };
 
+/** The script's stops one `advance` may pass (a thousand-line burst of `advance 1ms` at 100×, say). */
+const MAX_STOPS_PER_ADVANCE = 256;
+
 /**
  * The page's cluster as the playback and the components see it: it forwards
  * to the cluster of the current run (replaced on a seek or a new script), and
@@ -69,13 +72,25 @@ export class GatedCluster implements PageCluster {
     return next === null ? limit : Math.min(next, limit);
   }
 
+  /**
+   * Moves time by `durationUs`, stopping at each moment the script or a
+   * recorded action is due to let it run (`moved`), then going on: a slice
+   * of a frame covers its whole duration, so a script's `advance 1ms` lines
+   * keep pace with the playback instead of moving one a frame. It stops early
+   * only where the run waits for the reader (the limit stays at the present)
+   * or after MAX_STOPS_PER_ADVANCE stops, so one frame never runs away.
+   */
   async advance(durationUs: VirtualTime): Promise<void> {
-    const now = this.current.now();
-    const limit = this.limit();
-    const target = limit === null ? now + durationUs : Math.min(now + durationUs, limit);
-    if (limit !== null && target <= now) return;
-    await this.current.advance(target - now);
-    await this.moved();
+    const end = this.current.now() + durationUs;
+    for (let stops = 0; stops < MAX_STOPS_PER_ADVANCE; stops++) {
+      const now = this.current.now();
+      const limit = this.limit();
+      const target = limit === null ? end : Math.min(end, limit);
+      if (target <= now && (limit !== null || stops > 0)) return;
+      await this.current.advance(target - now);
+      await this.moved();
+      if (target >= end) return;
+    }
   }
 
   onTrace(listener: (events: readonly TraceEvent[]) => void): () => void {

@@ -185,6 +185,24 @@ describe("the page's script session", () => {
     expect(p.store.getState()).toMatchObject(expected);
   });
 
+  it("keeps a script's advance lines at the playback's pace: one slice passes as many as it covers", async () => {
+    const p = page();
+    const lines = ["node m"];
+    for (let i = 0; i < 100; i++) lines.push(`m> SET k${i} v`, "advance 1ms");
+    p.session.load(`${lines.join("\n")}\n`, null);
+    await p.idle();
+    const keys = async () =>
+      Number((await p.session.gate.snapshot("m")).info.get("db0")?.match(/^keys=(\d+)/)?.[1] ?? 0);
+    const t0 = p.session.gate.now();
+    const before = await keys();
+    await p.session.gate.advance(40_000);
+    await p.idle();
+    expect(p.session.gate.now() - t0).toBe(40_000);
+    // A SET at each millisecond the slice covered (the one due at its end included).
+    expect((await keys()) - before).toBeGreaterThanOrEqual(40);
+    expect((await keys()) - before).toBeLessThanOrEqual(41);
+  });
+
   it("replays the reader's actions at their moments, and a fork keeps the original run", async () => {
     const p = page();
     p.session.load("node m\nnode r1 replicaof m\nsettle\n", null);
@@ -204,7 +222,8 @@ describe("the page's script session", () => {
     p.session.seek(actionAt - 1);
     await p.idle();
     expect(p.store.getState().actions).toEqual([]);
-    while (p.session.gate.now() < end) await p.session.gate.advance(250_000);
+    while (p.session.gate.now() < end)
+      await p.session.gate.advance(Math.min(250_000, end - p.session.gate.now()));
     await p.idle();
     expect(JSON.stringify(p.session.gate.trace())).toBe(original);
 
