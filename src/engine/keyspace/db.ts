@@ -24,6 +24,11 @@ export class Db {
   readonly expires = new Map<ByteString, number>();
   /** The keyspace this database belongs to, which counts keys against the limit. */
   owner: Keyspace | null = null;
+  /**
+   * Where the active expire cycle goes on from (Redis's `db->expires_cursor`):
+   * a live walk of `expires`, which a Map's iterator stays through deletions.
+   */
+  expireCursor: Iterator<[ByteString, number]> | null = null;
 
   constructor(readonly id: number) {}
 
