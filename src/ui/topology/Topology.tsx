@@ -11,32 +11,12 @@ import { PacketLayer } from "./PacketLayer";
 import type { InspectedPacket } from "./PacketLayer";
 import { PacketInspector } from "./PacketInspector";
 import { StreamLayer } from "./StreamLayer";
-import { COMPACT_WIDTH, captionExtent, captionSides } from "./captionPlacement";
-import { resolveHost, topologyLayout } from "./topologyLayout";
+import { fitTopology } from "./fitTopology";
+import { resolveHost } from "./topologyLayout";
 import type { DropHandlers } from "./useNodeDrag";
 
 /** How close to another node's centre a dragged node must be let go to count as a drop on it. */
 const DROP_RADIUS = NODE_RADIUS + 10;
-
-/**
- * The drawing's coordinate space follows the frame's width one to one (so text
- * keeps its size on a phone); the layout adapts to it.
- */
-function layoutOptions(width: number, levels: number) {
-  const compact = width < COMPACT_WIDTH;
-  // Under a compact drawing's nodes go their captions: each level past two needs more room.
-  const extra = compact ? Math.max(0, levels - 2) * 130 : Math.max(0, levels - 3) * 90;
-  return {
-    width,
-    height: (compact ? 390 : 300) + extra,
-    margin: compact
-      ? { top: 92, right: 44, bottom: 92, left: 44 }
-      : { top: 48, right: 170, bottom: 44, left: 110 },
-    maxGapX: 300,
-    maxGapY: 200,
-    captionsBelow: compact,
-  };
-}
 
 /**
  * The replication topology: servers as circles and Sentinels as hexagons,
@@ -82,37 +62,22 @@ export function Topology() {
     ),
   );
   const levels = useMemo(() => depthOf(order, shape), [order, shape]);
-  const options = useMemo(() => layoutOptions(width, levels), [width, levels]);
-  const layout = useMemo(
+  const fitted = useMemo(
     () =>
-      topologyLayout(
+      fitTopology(
         order.map((name, i) => {
           const word = shape[i] ?? "";
           return word === "sentinel"
             ? { name, master: null, sentinel: true }
             : { name, master: word === "" ? null : word };
         }),
-        { ...options, pinned },
+        width,
+        levels,
+        pinned,
       ),
-    [order, shape, pinned, options],
+    [order, shape, pinned, width, levels],
   );
-  const captions = useMemo(() => {
-    const nodes = order.flatMap((name, i) => {
-      const at = layout.positions[name];
-      return at
-        ? [
-            {
-              name,
-              at,
-              sentinel: shape[i] === "sentinel",
-              hasReplicas: layout.edges.some((e) => e.master === name),
-            },
-          ]
-        : [];
-    });
-    const sides = captionSides(nodes, options.width);
-    return { sides, extent: captionExtent(nodes, sides, options.height) };
-  }, [order, shape, layout, options]);
+  const { layout } = fitted;
   const positionsRef = useRef(layout.positions);
   useEffect(() => {
     positionsRef.current = layout.positions;
@@ -156,7 +121,7 @@ export function Topology() {
       <svg
         ref={svgRef}
         className="topology"
-        viewBox={`0 ${captions.extent.top} ${options.width} ${captions.extent.bottom - captions.extent.top}`}
+        viewBox={`0 ${fitted.top} ${fitted.width} ${fitted.bottom - fitted.top}`}
         role="group"
         aria-label="Replication topology: drag a node to move it, or onto another node to make it that node's replica; press a link's buttons to cut, heal or tune it"
       >
@@ -204,8 +169,8 @@ export function Topology() {
                 key={name}
                 name={name}
                 position={p}
-                captionSide={captions.sides.get(name) ?? "right"}
-                compact={options.width < COMPACT_WIDTH}
+                captionSide={fitted.sides.get(name) ?? "right"}
+                compact={fitted.compact}
                 svgRef={svgRef}
                 dropTarget={dropTarget === name}
                 dropping={dropping}
@@ -217,7 +182,7 @@ export function Topology() {
         <PacketLayer
           positions={layout.positions}
           radius={NODE_RADIUS}
-          compact={options.width < COMPACT_WIDTH}
+          compact={fitted.compact}
           frameRef={frameRef}
           onInspect={onInspect}
         />

@@ -31,10 +31,11 @@ export interface CaptionNode {
 export function captionSides(
   nodes: readonly CaptionNode[],
   width: number,
+  compact = width < COMPACT_WIDTH,
 ): ReadonlyMap<string, CaptionSide> {
   const sides = new Map<string, CaptionSide>();
   for (const n of nodes) {
-    const beside = width >= COMPACT_WIDTH && roomBeside(n, nodes, width);
+    const beside = !compact && roomBeside(n, nodes, width);
     sides.set(n.name, beside ? "right" : n.sentinel || !n.hasReplicas ? "below" : "above");
   }
   // A row of replicas reads as one: when some of its captions must go under, all do.
@@ -78,4 +79,26 @@ export function captionExtent(
     if (side === "below") bottom = Math.max(bottom, n.at.y + NODE_RADIUS + CAPTION_DEPTH);
   }
   return { top, bottom };
+}
+
+/**
+ * How much further down the row under a node would have to be for the
+ * node's caption, placed under it, to clear the nodes there (a Sentinel's
+ * hexagon under a fan of replicas, say); 0 when nothing is in the way.
+ */
+export function shortfallBelow(
+  nodes: readonly CaptionNode[],
+  sides: ReadonlyMap<string, CaptionSide>,
+): number {
+  let short = 0;
+  for (const n of nodes) {
+    if (sides.get(n.name) !== "below") continue;
+    const captionEnd = n.at.y + NODE_RADIUS + CAPTION_DEPTH;
+    for (const o of nodes) {
+      if (o.at.y <= n.at.y + 1 || Math.abs(o.at.x - n.at.x) >= CAPTION_WIDTH / 2 + NODE_RADIUS)
+        continue;
+      short = Math.max(short, captionEnd - (o.at.y - NODE_RADIUS));
+    }
+  }
+  return short;
 }

@@ -122,3 +122,20 @@ describe("geometry", () => {
     expect(pointAlong(a, b, 10, 0, 5)).toEqual({ x: 10, y: 5 });
   });
 });
+
+describe("the Sentinels' row", () => {
+  it("moves half a gap aside when a Sentinel's watch of the master would cross a replica", () => {
+    const nodes = [
+      { name: "m", master: null },
+      ...["r1", "r2", "r3"].map((name) => ({ name, master: "m" })),
+      { name: "s1", master: null, sentinel: true },
+    ];
+    const { positions } = topologyLayout(nodes, options);
+    const [m, r2, s1] = [positions.m, positions.r2, positions.s1];
+    if (!m || !r2 || !s1) throw new Error("not placed");
+    // Straight under the master, its watch would run through r2, the middle replica.
+    expect(r2.x).toBe(m.x);
+    expect(s1.x).not.toBe(m.x);
+    expect(Math.abs(s1.x - r2.x)).toBeGreaterThanOrEqual(40);
+  });
+});

@@ -42,6 +42,9 @@ export interface Layout {
   readonly edges: readonly LayoutEdge[];
 }
 
+/** How close to a node's centre a Sentinel's watch may pass: its radius, and a little. */
+const NODE_CLEARANCE = 40;
+
 interface TreeDatum {
   readonly name: string;
   readonly children: TreeDatum[];
@@ -101,11 +104,26 @@ export function topologyLayout(all: readonly LayoutNode[], options: LayoutOption
   }
   const slots = options.captionsBelow ? sentinels.length : sentinels.length - 1;
   const sentinelGap = Math.min(options.maxGapX, innerW / Math.max(1, slots));
+  const sentinelY = round(top + treeDepth * gapY);
+  const rowX = (i: number, shift: number) =>
+    round(centerX + (i - (sentinels.length - 1) / 2) * sentinelGap + shift);
+  // The row moves half a gap aside when that keeps a Sentinel's watch of a
+  // master from being drawn through a replica (one Sentinel under an odd fan).
+  const treeNodes = placed.map((d) => positions[d.data.name]).filter((p): p is Point => !!p);
+  const roots = placed.filter((d) => d.depth === 1).map((d) => positions[d.data.name]);
+  const crossings = (shift: number) =>
+    sentinels.reduce((sum, _, i) => {
+      const from = { x: rowX(i, shift), y: sentinelY };
+      const to = nearest(roots, from.x);
+      return to
+        ? sum + treeNodes.filter((p) => p !== to && passesThrough(from, to, p)).length
+        : sum;
+    }, 0);
+  const shift = [0, gapX / 2, -gapX / 2].reduce((best, s) =>
+    crossings(s) < crossings(best) ? s : best,
+  );
   sentinels.forEach((n, i) => {
-    positions[n.name] = {
-      x: round(centerX + (i - (sentinels.length - 1) / 2) * sentinelGap),
-      y: round(top + treeDepth * gapY),
-    };
+    positions[n.name] = { x: rowX(i, shift), y: sentinelY };
     names.add(n.name);
   });
   for (const [name, point] of Object.entries(options.pinned ?? {})) {
@@ -132,6 +150,23 @@ function breakCycles(nodes: readonly LayoutNode[], parentOf: Map<string, string>
       at = parentOf.get(at);
     }
   }
+}
+
+/** The point of `points` closest across to `x` (a Sentinel's master, most likely). */
+function nearest(points: readonly (Point | undefined)[], x: number): Point | undefined {
+  let best: Point | undefined;
+  for (const p of points) if (p && (!best || Math.abs(p.x - x) < Math.abs(best.x - x))) best = p;
+  return best;
+}
+
+/** Whether the segment from `a` to `b` passes within a node's radius (and a little) of `p`. */
+function passesThrough(a: Point, b: Point, p: Point): boolean {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const length2 = dx * dx + dy * dy;
+  if (length2 === 0) return false;
+  const t = Math.max(0, Math.min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / length2));
+  return Math.hypot(a.x + t * dx - p.x, a.y + t * dy - p.y) < NODE_CLEARANCE;
 }
 
 function round(v: number): number {
