@@ -239,3 +239,33 @@ test("a link carrying 1,000 writes a second is drawn as a stream with its rate",
   // Once the writes stop, the band goes and slow motion is back for single packets.
   await expect(stream).toHaveCount(0, { timeout: 30_000 });
 });
+
+test("a write fanned out to five replicas shows labels that do not overlap", async ({
+  playground,
+  page,
+}) => {
+  for (let i = 0; i < 3; i++) await playground.node("m").button("Add replica").click();
+  await playground.waitForLinksUp("r3", "r4", "r5");
+  await playground.setSpeed(0.25);
+  await playground.node("m").run("SET greeting hello");
+  const packets = page.locator('.packet[data-label*="SET greeting hello"]');
+  await expect(packets).toHaveCount(5);
+  await playground.pause();
+  // The labels shown, as drawn: none may cover another (the packets keep their dots).
+  const boxes = await page.locator(".packet-label").evaluateAll((labels) =>
+    labels
+      .filter((l) => getComputedStyle(l).visibility === "visible")
+      .map((l) => l.getBoundingClientRect())
+      .map((r) => ({ left: r.left, right: r.right, top: r.top, bottom: r.bottom })),
+  );
+  expect(boxes.length).toBeGreaterThan(0);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i], boxes[j]];
+      if (!a || !b) continue;
+      const overlap =
+        Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+      expect(overlap, `labels ${i} and ${j} overlap`).toBe(false);
+    }
+});

@@ -222,6 +222,38 @@ function placeAll(
     if (held) queued.set(key, index + 1);
     place(el, p, state, positions, radius, reduced, compact, index);
   }
+  thinLabels(state.packets, elements);
+}
+
+/** Width of a character of a packet's label (11.5 px monospace), a little generous. */
+const LABEL_CHAR_PX = 7.2;
+
+/**
+ * Hides the labels that would be drawn over an older packet's label: a
+ * master streaming to five replicas sends the same command down every link at
+ * once, and near the master their labels were one smudge. The packet keeps
+ * its dot, and hovering it still shows its bytes.
+ */
+function thinLabels(packets: readonly Packet[], elements: Map<number, SVGGElement>): void {
+  const kept: { x0: number; x1: number; y0: number; y1: number }[] = [];
+  for (const p of packets) {
+    const el = elements.get(p.id);
+    const text = el?.querySelector<SVGTextElement>(".packet-label");
+    if (!el || !text || el.classList.contains("is-quiet")) continue;
+    if (el.getAttribute("visibility") === "hidden" || text.getAttribute("visibility") === "hidden")
+      continue;
+    const at = /translate\(([-\d.]+),([-\d.]+)\)/.exec(el.getAttribute("transform") ?? "");
+    if (!at) continue;
+    const x = Number(at[1]) + Number(text.getAttribute("x") ?? 0);
+    const y = Number(at[2]) + Number(text.getAttribute("y") ?? 0);
+    const width = p.label.length * LABEL_CHAR_PX;
+    const anchor = text.getAttribute("text-anchor");
+    const x0 = anchor === "end" ? x - width : anchor === "middle" ? x - width / 2 : x;
+    const box = { x0, x1: x0 + width, y0: y - 12, y1: y + 3 };
+    const hit = kept.some((k) => k.x0 < box.x1 && box.x0 < k.x1 && k.y0 < box.y1 && box.y0 < k.y1);
+    if (hit) text.setAttribute("visibility", "hidden");
+    else kept.push(box);
+  }
 }
 
 function prefersReducedMotion(): boolean {
